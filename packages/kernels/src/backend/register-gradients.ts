@@ -1,0 +1,10 @@
+/**
+ * Registers every gradient tfjs-core defines, whatever the entry point.
+ *
+ * tfjs-core's CommonJS entry (what Node loads) registers none of them; its ESM
+ * `register_all_gradients` module does, but Node cannot load tfjs-core's extensionless
+ * ESM files directly. tsup bundles this one module (see `noExternal` in tsup.config.ts),
+ * the way tfjs-layers' Node bundle does. The gradient registry lives on tfjs' global
+ * namespace, so the bundled copy registers into the same engine the CommonJS copy uses.
+ */
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
