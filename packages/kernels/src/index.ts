@@ -1,15 +1,15 @@
 /**
- * @disentangle/kernels: backend setup, probability kernels, GAN losses, seeded RNG and
- * atomic weight IO shared by every @disentangle package.
+ * @disentangle/kernels, the part that runs anywhere (browser or Node): wasm training
+ * kernels, probability kernels, GAN losses and the seeded RNG. Node adds backend
+ * selection and weight IO on top (see node.ts, which `import '@disentangle/kernels'`
+ * resolves to under Node).
  *
  * Importing this module registers all of tfjs-core's gradients (see
  * backend/register-gradients.ts), so `tf.grad` works from Node's CommonJS tfjs-core.
  */
 import './backend/register-gradients';
 
-export * from './backend/init-backend';
 export * from './backend/wasm-kernels/register';
-export * from './backend/wasm-threads';
 export * from './probability/gaussian';
 export * from './probability/kl-divergence';
 export * from './probability/log-likelihood';
@@ -18,4 +18,3 @@ export * from './probability/log-sum-exp';
 export * from './losses/gan-losses';
 export * from './losses/gradient-reversal';
 export * from './random/seeded-random';
-export * from './io/weights-io';

@@ -1,1 +1,177 @@
-export {};
+/**
+ * Backend selection: picks the fastest tfjs backend that works on this machine and says
+ * why, so `disentangle doctor` (and every run's config) can explain the choice.
+ *
+ * `auto` tries, in order: tfjs-node-gpu, tfjs-node (optional peers a user may have
+ * installed; they need libtensorflow, which their install script downloads), WebGPU
+ * through the `webgpu` package (Dawn) when it finds an adapter, wasm (with our training
+ * kernels), and finally the plain-JS cpu backend.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { registerWasmTrainingKernels } from './wasm-kernels/register';
+import { prepareWasmThreads, wasmThreadCount } from './wasm-threads';
+import './register-gradients';
+
+export type BackendRequest = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+
+export interface InitBackendOptions {
+  /** Which backend to use; `auto` (the default) picks the fastest that works. */
+  backend?: BackendRequest;
+  /** wasm threads; default 1 unless multithreaded wasm is known to work (see wasm-threads.ts). */
+  threads?: number;
+}
+
+export interface BackendAttempt {
+  /** What was tried: `tensorflow-gpu`, `tensorflow`, `webgpu`, `wasm` or `cpu`. */
+  candidate: string;
+  ok: boolean;
+  /** Why it was chosen or why it failed / was skipped. */
+  reason: string;
+}
+
+export interface BackendChoice {
+  /** The active tfjs backend name (`tf.getBackend()`). */
+  backend: string;
+  requested: BackendRequest;
+  attempts: BackendAttempt[];
+  /** Threads the backend computes with (wasm), or null where it does not apply. */
+  threads: number | null;
+  /** The GPU adapter's description when WebGPU was chosen. */
+  adapter: string | null;
+  /** Kernels this package registered or replaced for the chosen backend. */
+  kernels: string[];
+}
+
+type Attempt = () => Promise<{ reason: string; threads?: number | null; adapter?: string | null; kernels?: string[] }>;
+
+/** Imports an optional package from our own location, then from the user's working directory. */
+async function importOptional(name: string): Promise<unknown> {
+  try {
+    return await import(/* @vite-ignore */ name);
+  } catch (first) {
+    try {
+      const fromCwd = createRequire(join(process.cwd(), 'package.json'));
+      return await import(/* @vite-ignore */ fromCwd.resolve(name));
+    } catch {
+      throw first;
+    }
+  }
+}
+
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  if (/Cannot find (module|package)|ERR_MODULE_NOT_FOUND/.test(message)) return 'not installed';
+  return message.split('\n')[0];
+}
+
+async function activate(name: string): Promise<void> {
+  const ok = await tf.setBackend(name);
+  if (!ok) throw new Error(`tf.setBackend('${name}') returned false`);
+  await tf.ready();
+}
+
+function tensorflowAttempt(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-node'): Attempt {
+  return async () => {
+    await importOptional(pkg);
+    await activate('tensorflow');
+    return { reason: `${pkg} loaded (libtensorflow)` };
+  };
+}
+
+const webgpuAttempt: Attempt = async () => {
+  const dawn = (await importOptional('webgpu')) as {
+    create: (flags: string[]) => { requestAdapter: () => Promise<unknown> };
+    globals: Record<string, unknown>;
+  };
+  const gpu = dawn.create([]);
+  const adapter = (await gpu.requestAdapter()) as { info?: { description?: string; vendor?: string; device?: string } } | null;
+  if (!adapter) throw new Error('Dawn found no GPU adapter (no Vulkan driver or no GPU)');
+  // tfjs-backend-webgpu registers itself only if a browser-like window and navigator.gpu
+  // exist when it is imported.
+  const g = globalThis as Record<string, unknown>;
+  Object.assign(g, dawn.globals);
+  if (!g.window) g.window = globalThis;
+  if (!(g.navigator as { gpu?: unknown } | undefined)?.gpu) {
+    Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+  }
+  await importOptional('@tensorflow/tfjs-backend-webgpu');
+  await activate('webgpu');
+  const info = adapter.info;
+  const description = [info?.vendor, info?.device, info?.description].filter(Boolean).join(' ') || 'GPU adapter';
+  return { reason: 'Dawn found an adapter', adapter: description };
+};
+
+function wasmAttempt(threads: number | undefined): Attempt {
+  return async () => {
+    const threading = prepareWasmThreads(threads ?? 1);
+    await import('@tensorflow/tfjs-backend-wasm');
+    const kernels = registerWasmTrainingKernels();
+    await activate('wasm');
+    const actual = wasmThreadCount();
+    return {
+      reason: `SIMD wasm with ${kernels.length} training kernels; threads: ${threading.reason}`,
+      threads: actual,
+      kernels,
+    };
+  };
+}
+
+const cpuAttempt: Attempt = async () => {
+  await import('@tensorflow/tfjs-backend-cpu');
+  await activate('cpu');
+  return { reason: 'plain-JS reference backend (slow: use it for checks, not training)' };
+};
+
+/**
+ * Sets the tfjs backend. With `backend: 'auto'` it tries each candidate in order and
+ * keeps the first that works; a named backend that fails throws an Error that says why.
+ * Gradients are registered whatever the entry point (see register-gradients.ts).
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendChoice> {
+  const requested = options.backend ?? 'auto';
+  const candidates: Array<[string, Attempt]> = [];
+  const tensorflow: Array<[string, Attempt]> = [
+    ['tensorflow-gpu', tensorflowAttempt('@tensorflow/tfjs-node-gpu')],
+    ['tensorflow', tensorflowAttempt('@tensorflow/tfjs-node')],
+  ];
+  switch (requested) {
+    case 'auto':
+      candidates.push(...tensorflow, ['webgpu', webgpuAttempt], ['wasm', wasmAttempt(options.threads)], ['cpu', cpuAttempt]);
+      break;
+    case 'tensorflow':
+      candidates.push(...tensorflow);
+      break;
+    case 'webgpu':
+      candidates.push(['webgpu', webgpuAttempt]);
+      break;
+    case 'wasm':
+      candidates.push(['wasm', wasmAttempt(options.threads)]);
+      break;
+    case 'cpu':
+      candidates.push(['cpu', cpuAttempt]);
+      break;
+    default:
+      throw new Error(`initBackend: unknown backend '${String(requested)}' (expected auto, tensorflow, webgpu, wasm or cpu)`);
+  }
+  const attempts: BackendAttempt[] = [];
+  for (const [candidate, attempt] of candidates) {
+    try {
+      const result = await attempt();
+      attempts.push({ candidate, ok: true, reason: result.reason });
+      return {
+        backend: tf.getBackend(),
+        requested,
+        attempts,
+        threads: result.threads ?? null,
+        adapter: result.adapter ?? null,
+        kernels: result.kernels ?? [],
+      };
+    } catch (error) {
+      attempts.push({ candidate, ok: false, reason: describeError(error) });
+    }
+  }
+  const tried = attempts.map((a) => `${a.candidate}: ${a.reason}`).join('; ');
+  throw new Error(`initBackend: no usable backend for '${requested}' (${tried})`);
+}

@@ -1,0 +1,68 @@
+"""PyTorch twin of apps/lab/src/demo/conv-vae.ts, for `disentangle bench`.
+
+Times one Adam training step of the same conv VAE (same layers, same loss) on a fixed
+batch and prints one JSON line: {"ms_per_step": [...], "threads": n, "torch": version}.
+Run by the bench command as: /usr/bin/python3 torch_conv_vae.py --threads N --steps S.
+"""
+import argparse
+import json
+import time
+
+import torch
+from torch import nn
+import torch.nn.functional as F
+
+
+class ConvVae(nn.Module):
+    def __init__(self, size: int = 32, latent: int = 16):
+        super().__init__()
+        s = size // 4
+        self.s = s
+        self.enc1 = nn.Conv2d(1, 32, 3, stride=2, padding=1)
+        self.enc2 = nn.Conv2d(32, 64, 3, stride=2, padding=1)
+        self.enc_dense = nn.Linear(s * s * 64, 2 * latent)
+        self.dec_dense = nn.Linear(latent, s * s * 64)
+        self.dec1 = nn.ConvTranspose2d(64, 32, 4, stride=2, padding=1)
+        self.dec2 = nn.ConvTranspose2d(32, 1, 4, stride=2, padding=1)
+
+    def loss(self, x):
+        h = F.relu(self.enc2(F.relu(self.enc1(x))))
+        mu, log_var = self.enc_dense(h.flatten(1)).chunk(2, dim=1)
+        z = mu + torch.exp(0.5 * log_var) * torch.randn_like(mu)
+        g = F.relu(self.dec_dense(z)).view(-1, 64, self.s, self.s)
+        logits = self.dec2(F.relu(self.dec1(g)))
+        rec = F.binary_cross_entropy_with_logits(logits, x, reduction="none").flatten(1).sum(1).mean()
+        kl = 0.5 * (mu.pow(2) + log_var.exp() - log_var - 1).sum(1).mean()
+        return rec + kl
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--device", default="cpu")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    device = torch.device(args.device)
+    model = ConvVae().to(device)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x = (torch.rand(args.batch, 1, 32, 32, device=device) > 0.7).float()
+    times = []
+    for i in range(args.warmup + args.steps):
+        t0 = time.perf_counter()
+        opt.zero_grad()
+        loss = model.loss(x)
+        loss.backward()
+        opt.step()
+        loss.item()  # waits for the step to finish (CUDA is asynchronous)
+        if i >= args.warmup:
+            times.append((time.perf_counter() - t0) * 1000)
+    print(json.dumps({"ms_per_step": times, "threads": torch.get_num_threads(), "torch": torch.__version__,
+                      "device": args.device}))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+/**
+ * The `disentangle` command line. Each command lives in src/commands/<name>.ts and is
+ * added to the program here; shared options (--backend, --seed, --threads) are parsed by
+ * commands/common-options.ts.
+ */
+import { Command } from 'commander';
+import { addBenchCommand } from './commands/bench';
+import { addDemoCommand } from './commands/demo';
+import { addDoctorCommand } from './commands/doctor';
+
+const program = new Command()
+  .name('disentangle')
+  .description('Controllable image synthesis with disentangled latent spaces (TensorFlow.js)')
+  .showHelpAfterError();
+
+addDoctorCommand(program);
+addDemoCommand(program);
+addBenchCommand(program);
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`disentangle: ${message}\n`);
+  if (process.env.DISENTANGLE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  process.exitCode = 1;
+});

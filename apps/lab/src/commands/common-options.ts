@@ -1,0 +1,38 @@
+/** Options every training-style command shares, and their parsing. */
+import { InvalidArgumentError, type Command } from 'commander';
+import type { BackendRequest } from '@disentangle/kernels';
+
+export const BACKENDS: readonly BackendRequest[] = ['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu'];
+
+export interface CommonOptions {
+  backend: BackendRequest;
+  threads?: number;
+  seed: number;
+}
+
+export function parseBackend(value: string): BackendRequest {
+  if (!(BACKENDS as readonly string[]).includes(value)) {
+    throw new InvalidArgumentError(`expected one of ${BACKENDS.join(', ')}`);
+  }
+  return value as BackendRequest;
+}
+
+export function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`expected a positive integer, got '${value}'`);
+  return n;
+}
+
+export function parseNonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative integer, got '${value}'`);
+  return n;
+}
+
+/** Adds --backend, --threads and --seed to a command. */
+export function withCommonOptions(command: Command): Command {
+  return command
+    .option('--backend <name>', `tfjs backend: ${BACKENDS.join(' | ')}`, parseBackend, 'auto' as BackendRequest)
+    .option('--threads <n>', 'wasm threads (default: as many as work reliably)', parsePositiveInt)
+    .option('--seed <n>', 'random seed; the same seed on the same backend repeats a run', parseNonNegativeInt, 0);
+}

@@ -1,0 +1,317 @@
+/**
+ * Checkpoints of a run, under `runs/<name>/checkpoints/`:
+ *
+ * ```
+ * checkpoints/step-00000040/   model.json + weights.bin (saveWeights, written atomically); the
+ *                              manifest's userDefinedMetadata holds { checkpoint: { step, savedAt, state } }
+ * checkpoints/latest.json      { "step": 40, "dir": "step-00000040" }, replaced atomically after the save
+ * ```
+ *
+ * The commit order is: step directory (atomic) → latest.json (atomic) → delete old step
+ * directories. A crash at any point leaves a loadable checkpoint: `loadLatestCheckpoint`
+ * trusts latest.json and falls back to the newest complete `step-*` directory when
+ * latest.json is missing, unreadable, or points to a missing or corrupt directory.
+ *
+ * Optimizer state: tf.train optimizers expose their slots (Adam's moments, the iteration
+ * count) through `getWeights()` / `setWeights()`. They are saved as tensors named
+ * `optimizer/<name>/<slot name>` in the same checkpoint, in `getWeights()` order (which
+ * `setWeights()` relies on; it follows the order of the variable list given to `minimize`,
+ * so pass the same list in the same order after a resume).
+ */
+import { assignVariables, loadWeights, saveWeights, writeFileAtomic } from '@disentangle/kernels';
+import * as tf from '@tensorflow/tfjs-core';
+import * as fs from 'node:fs/promises';
+import path from 'node:path';
+import type { RunDirectory } from './run-directory';
+
+export const LATEST_FILE = 'latest.json';
+export const DEFAULT_KEEP_CHECKPOINTS = 3;
+/** Prefix of optimizer slot tensors in a checkpoint: `optimizer/<name>/<slot>`. */
+export const OPTIMIZER_PREFIX = 'optimizer/';
+
+/** Anything with a checkpoints directory: a RunDirectory, or `{ checkpointsDir }`. */
+export type CheckpointRun = Pick<RunDirectory, 'checkpointsDir'>;
+
+/** JSON-serialisable training state saved with the tensors: step, RNG state, data cursor... */
+export type CheckpointState = Record<string, unknown>;
+
+export interface CheckpointLocation {
+  step: number;
+  /** Absolute path of the step directory. */
+  dir: string;
+}
+
+export interface LoadedCheckpoint<S extends CheckpointState = CheckpointState> extends CheckpointLocation {
+  /** Every saved tensor, model and optimizer alike; the caller owns them (tf.dispose). */
+  tensors: tf.NamedTensorMap;
+  state: S;
+  /** When the checkpoint was written (ISO 8601). */
+  savedAt: string;
+}
+
+export interface SaveCheckpointOptions {
+  /** How many checkpoints to keep, newest by step; older ones are deleted. Default 3. */
+  keep?: number;
+  /** Optimizers whose state to save, by name: saved as `optimizer/<name>/...`. */
+  optimizers?: Record<string, tf.Optimizer>;
+}
+
+export interface LoadCheckpointOptions {
+  /** Told when latest.json is unusable or a checkpoint is skipped. Default: console.warn. */
+  onWarning?: (message: string) => void;
+}
+
+/** `step-00000040` for step 40. */
+export function checkpointDirName(step: number): string {
+  return `step-${String(step).padStart(8, '0')}`;
+}
+
+const STEP_DIR = /^step-(\d{8,})$/;
+
+function assertStep(step: number): void {
+  if (!Number.isSafeInteger(step) || step < 0) throw new Error(`checkpoint step must be a non-negative integer, got ${step}`);
+}
+
+function toRecord(tensors: Record<string, tf.Tensor> | tf.Variable[]): Record<string, tf.Tensor> {
+  if (!Array.isArray(tensors)) return { ...tensors };
+  const record: Record<string, tf.Tensor> = {};
+  for (const v of tensors) {
+    if (v.name in record) throw new Error(`two variables are named "${v.name}"`);
+    record[v.name] = v;
+  }
+  return record;
+}
+
+function optimizerPrefix(name: string): string {
+  if (name === '' || name.includes('/')) throw new Error(`invalid optimizer name ${JSON.stringify(name)}: no slashes, not empty`);
+  return `${OPTIMIZER_PREFIX}${name}/`;
+}
+
+/**
+ * The optimizer's state (iteration count, then its slot variables, in `getWeights()` order)
+ * as new tensors named `<prefix><slot name>`. They share memory with the optimizer's
+ * variables until those change; the caller disposes them.
+ */
+export async function collectOptimizerWeights(optimizer: tf.Optimizer, prefix = OPTIMIZER_PREFIX): Promise<tf.NamedTensorMap> {
+  const weights = await optimizer.getWeights();
+  const collected: tf.NamedTensorMap = {};
+  try {
+    for (const { name, tensor } of weights) {
+      const key = `${prefix}${name}`;
+      if (key in collected) throw new Error(`optimizer weight "${name}" appears twice`);
+      collected[key] = tf.clone(tensor);
+    }
+  } catch (error) {
+    tf.dispose(collected);
+    throw error;
+  } finally {
+    // getWeights() returns the live slot variables plus a fresh scalar for the iteration count.
+    const iterations = weights[0];
+    if (iterations && !(iterations.tensor instanceof tf.Variable)) iterations.tensor.dispose();
+  }
+  return collected;
+}
+
+/**
+ * Restores state saved by `collectOptimizerWeights` (the tensors named `<prefix>...`, in
+ * saved order) into `optimizer`, disposing the slot variables it replaces. The tensors are
+ * not disposed (the optimizer keeps its own references).
+ */
+export async function restoreOptimizerWeights(
+  optimizer: tf.Optimizer,
+  tensors: tf.NamedTensorMap,
+  prefix = OPTIMIZER_PREFIX,
+): Promise<void> {
+  const selected = Object.keys(tensors)
+    .filter((key) => key.startsWith(prefix))
+    .map((key) => ({ name: key.slice(prefix.length), tensor: tensors[key] }));
+  if (selected.length === 0) throw new Error(`no optimizer state named "${prefix}..." to restore`);
+  if (selected[0].name !== 'iter') {
+    throw new Error(`optimizer state "${prefix}..." must start with its iteration count "${prefix}iter", found "${prefix}${selected[0].name}"`);
+  }
+  const previous = await optimizer.getWeights();
+  await optimizer.setWeights(selected);
+  // setWeights() made new variables; the old slot variables (and getWeights' fresh
+  // iteration scalar) are no longer referenced by the optimizer.
+  tf.dispose(previous.map((w) => w.tensor));
+}
+
+/**
+ * Writes `checkpoints/step-<step>/` (tensors or variables, plus each optimizer's state, with
+ * `state` in the metadata), then points latest.json at it, then deletes all but the newest
+ * `keep` checkpoints. Returns the new checkpoint's location.
+ */
+export async function saveCheckpoint(
+  run: CheckpointRun,
+  step: number,
+  tensors: Record<string, tf.Tensor> | tf.Variable[],
+  state: CheckpointState = {},
+  options: SaveCheckpointOptions = {},
+): Promise<CheckpointLocation> {
+  assertStep(step);
+  const keep = options.keep ?? DEFAULT_KEEP_CHECKPOINTS;
+  if (!Number.isInteger(keep) || keep < 1) throw new Error(`keep must be a positive integer, got ${keep}`);
+  const named = toRecord(tensors);
+  for (const name of Object.keys(named)) {
+    if (name.startsWith(OPTIMIZER_PREFIX)) throw new Error(`tensor name "${name}" is reserved for optimizer state (prefix "${OPTIMIZER_PREFIX}")`);
+  }
+  const owned: tf.NamedTensorMap[] = [];
+  const dirName = checkpointDirName(step);
+  const dir = path.join(run.checkpointsDir, dirName);
+  try {
+    for (const [name, optimizer] of Object.entries(options.optimizers ?? {})) {
+      const weights = await collectOptimizerWeights(optimizer, optimizerPrefix(name));
+      owned.push(weights);
+      Object.assign(named, weights);
+    }
+    const metadata = { checkpoint: { step, savedAt: new Date().toISOString(), state } };
+    await saveWeights(dir, named, { metadata });
+  } finally {
+    for (const weights of owned) tf.dispose(weights);
+  }
+  await writeFileAtomic(path.join(run.checkpointsDir, LATEST_FILE), `${JSON.stringify({ step, dir: dirName })}\n`);
+
+  const all = await listCheckpoints(run);
+  const newest = all.slice(-keep).map((c) => c.step);
+  for (const checkpoint of all) {
+    if (checkpoint.step !== step && !newest.includes(checkpoint.step)) {
+      await fs.rm(checkpoint.dir, { recursive: true, force: true });
+    }
+  }
+  return { step, dir };
+}
+
+/** The `step-*` directories in the run's checkpoints directory, oldest first (not checked for completeness). */
+export async function listCheckpoints(run: CheckpointRun): Promise<CheckpointLocation[]> {
+  let entries: string[];
+  try {
+    entries = await fs.readdir(run.checkpointsDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const found: CheckpointLocation[] = [];
+  for (const entry of entries) {
+    const match = STEP_DIR.exec(entry);
+    if (match) found.push({ step: Number(match[1]), dir: path.join(run.checkpointsDir, entry) });
+  }
+  return found.sort((a, b) => a.step - b.step);
+}
+
+async function readLatest(run: CheckpointRun, warn: (m: string) => void): Promise<CheckpointLocation | undefined> {
+  const file = path.join(run.checkpointsDir, LATEST_FILE);
+  let text: string;
+  try {
+    text = await fs.readFile(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    const value = JSON.parse(text) as { step?: unknown; dir?: unknown };
+    if (typeof value.dir !== 'string' || !STEP_DIR.test(value.dir) || !Number.isSafeInteger(value.step)) {
+      throw new Error('expected { "step": <integer>, "dir": "step-<digits>" }');
+    }
+    return { step: value.step as number, dir: path.join(run.checkpointsDir, value.dir) };
+  } catch (error) {
+    warn(`ignoring unreadable ${file}: ${(error as Error).message}`);
+    return undefined;
+  }
+}
+
+async function loadCheckpointDir<S extends CheckpointState>(location: CheckpointLocation): Promise<LoadedCheckpoint<S>> {
+  const { tensors, metadata } = await loadWeights(location.dir);
+  const info = metadata.checkpoint as { step?: unknown; savedAt?: unknown; state?: unknown } | undefined;
+  if (typeof info !== 'object' || info === null || info.step !== location.step) {
+    tf.dispose(tensors);
+    throw new Error(`${location.dir} is not a checkpoint of step ${location.step} (its metadata says ${JSON.stringify(info?.step)})`);
+  }
+  return {
+    step: location.step,
+    dir: location.dir,
+    tensors,
+    state: (info.state ?? {}) as S,
+    savedAt: String(info.savedAt ?? ''),
+  };
+}
+
+/**
+ * The run's latest checkpoint, or null for a run with none. Reads latest.json; if it is
+ * missing, unreadable, or names a missing or corrupt directory, falls back to the newest
+ * `step-*` directory that loads. Throws when checkpoints exist but none loads (rather than
+ * let training silently restart from scratch).
+ */
+export async function loadLatestCheckpoint<S extends CheckpointState = CheckpointState>(
+  run: CheckpointRun,
+  options: LoadCheckpointOptions = {},
+): Promise<LoadedCheckpoint<S> | null> {
+  const warn = options.onWarning ?? ((message: string) => console.warn(message));
+  const candidates = (await listCheckpoints(run)).reverse();
+  const latest = await readLatest(run, warn);
+  const failures: string[] = [];
+  if (latest) {
+    try {
+      return await loadCheckpointDir<S>(latest);
+    } catch (error) {
+      const message = (error as Error).message;
+      failures.push(`${path.basename(latest.dir)}: ${message}`);
+      warn(`${LATEST_FILE} names ${path.basename(latest.dir)}, which cannot be loaded (${message}); trying older checkpoints`);
+    }
+  } else if (candidates.length > 0) {
+    warn(`no usable ${path.join(run.checkpointsDir, LATEST_FILE)}; using the newest complete step-* directory`);
+  }
+  for (const candidate of candidates) {
+    if (latest && candidate.dir === latest.dir) continue;
+    try {
+      return await loadCheckpointDir<S>(candidate);
+    } catch (error) {
+      failures.push(`${path.basename(candidate.dir)}: ${(error as Error).message}`);
+      warn(`skipping ${candidate.dir}: ${(error as Error).message}`);
+    }
+  }
+  if (failures.length > 0) {
+    throw new Error(`no loadable checkpoint in ${run.checkpointsDir}:\n  ${failures.join('\n  ')}`);
+  }
+  return null;
+}
+
+export interface RestoreCheckpointOptions {
+  /** Optimizers to restore, by the names they were saved under. */
+  optimizers?: Record<string, tf.Optimizer>;
+  /** Allow model variables with no saved value. Default false. */
+  allowMissing?: boolean;
+  /** Allow saved model tensors that match no variable. Default false. */
+  allowExtra?: boolean;
+}
+
+/**
+ * Assigns a loaded checkpoint's model tensors into `variables` (strictly: the error names
+ * any missing, extra or mismatched variable, and nothing is assigned) and restores each
+ * named optimizer. Saved optimizer state not asked for is ignored (e.g. when evaluating).
+ * Does not dispose the checkpoint's tensors.
+ */
+export async function restoreCheckpoint(
+  checkpoint: Pick<LoadedCheckpoint, 'tensors' | 'dir'>,
+  variables: Record<string, tf.Variable> | tf.Variable[],
+  options: RestoreCheckpointOptions = {},
+): Promise<void> {
+  const model: tf.NamedTensorMap = {};
+  for (const [name, tensor] of Object.entries(checkpoint.tensors)) {
+    if (!name.startsWith(OPTIMIZER_PREFIX)) model[name] = tensor;
+  }
+  const optimizers = Object.entries(options.optimizers ?? {});
+  for (const [name] of optimizers) {
+    const prefix = optimizerPrefix(name);
+    if (!Object.keys(checkpoint.tensors).some((key) => key.startsWith(prefix))) {
+      throw new Error(`checkpoint ${checkpoint.dir} holds no state for optimizer "${name}"`);
+    }
+  }
+  assignVariables(model, variables, {
+    allowMissing: options.allowMissing,
+    allowExtra: options.allowExtra,
+    source: `checkpoint ${checkpoint.dir}`,
+  });
+  for (const [name, optimizer] of optimizers) {
+    await restoreOptimizerWeights(optimizer, checkpoint.tensors, optimizerPrefix(name));
+  }
+}
