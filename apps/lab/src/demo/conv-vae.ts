@@ -8,6 +8,7 @@
  *   decoder: dense → 8×8×64, ReLU; deconv 4×4/2 → 32 ch, ReLU; deconv 4×4/2 → 1 ch (logits)
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { bernoulliLogLikelihood, klToStandardNormal, sampleGaussian } from '@disentangle/kernels';
 
 export interface ConvVaeConfig {
   imageSize: number;
@@ -84,21 +85,16 @@ export class ConvVae {
   /**
    * Negative ELBO per example, averaged over the batch (Kingma & Welling 2014, eq. 10):
    *   L = E_q[−log p(x|z)] + KL(q(z|x) ‖ N(0, I)),
-   * with a Bernoulli decoder: −log p(x|z) = Σ_pixels BCE-with-logits(logits, x), and
-   *   KL = ½ Σ_j (μ_j² + σ_j² − log σ_j² − 1).
+   * with a Bernoulli decoder, −log p(x|z) = Σ_pixels BCE-with-logits(logits, x), and
+   *   KL = ½ Σ_j (μ_j² + σ_j² − log σ_j² − 1)   (both from @disentangle/kernels).
    * `noise` is ε ~ N(0, I) for the reparameterisation z = μ + σ·ε.
    */
   loss(x: tf.Tensor4D, noise: tf.Tensor2D): { total: tf.Scalar; reconstruction: tf.Scalar; kl: tf.Scalar } {
     return tf.tidy(() => {
       const { mu, logVar } = this.encode(x);
-      const z = tf.add(mu, tf.mul(tf.exp(tf.mul(logVar, 0.5)), noise)) as tf.Tensor2D;
-      const logits = this.decodeLogits(z);
-      // BCE with logits, stable form: max(l,0) − l·x + log(1 + e^{−|l|}).
-      const bce = tf.add(tf.sub(tf.relu(logits), tf.mul(logits, x)), tf.log1p(tf.exp(tf.neg(tf.abs(logits)))));
-      const reconstruction = tf.mean(tf.sum(tf.reshape(bce, [x.shape[0], -1]), 1)) as tf.Scalar;
-      const kl = tf.mean(
-        tf.mul(0.5, tf.sum(tf.sub(tf.add(tf.square(mu), tf.exp(logVar)), tf.add(logVar, 1)), 1)),
-      ) as tf.Scalar;
+      const z = sampleGaussian(mu, logVar, noise) as tf.Tensor2D;
+      const reconstruction = tf.neg(tf.mean(bernoulliLogLikelihood(this.decodeLogits(z), x))) as tf.Scalar;
+      const kl = tf.mean(klToStandardNormal(mu, logVar)) as tf.Scalar;
       return { total: tf.add(reconstruction, kl) as tf.Scalar, reconstruction, kl };
     });
   }
