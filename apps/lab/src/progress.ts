@@ -35,7 +35,7 @@ export class ProgressBar {
   private current: number;
 
   constructor(options: ProgressOptions) {
-    this.options = { start: 0, logEvery: 10, stream: process.stderr, ...options };
+    this.options = { ...options, start: options.start ?? 0, logEvery: options.logEvery ?? 10, stream: options.stream ?? process.stderr };
     this.startStep = this.options.start;
     this.current = this.startStep;
   }

@@ -77,7 +77,9 @@ async function benchTorch(threads: number, options: BenchOptions): Promise<Bench
   const { stdout } = await run(
     options.python,
     [script, '--threads', String(threads), '--steps', String(options.steps), '--warmup', String(options.warmup), '--batch', String(options.batch)],
-    { timeout: 15 * 60_000 },
+    // torch's intra-op threads do the parallel work; OpenBLAS threads on top oversubscribe the cores
+    // (measured here: 2 torch threads took 80–100 ms/step with OpenBLAS threading, 51 ms without).
+    { timeout: 15 * 60_000, env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } },
   );
   const r = JSON.parse(stdout.trim().split('\n').pop() ?? '') as { ms_per_step: number[]; threads: number; torch: string };
   return { engine: 'pytorch', backend: `torch ${r.torch} cpu`, threads: r.threads, ms: median(r.ms_per_step), note: `${options.steps} timed steps` };

@@ -9,7 +9,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
+import os from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { registerWasmTrainingKernels } from './wasm-kernels/register';
 import { prepareWasmThreads, wasmThreadCount } from './wasm-threads';
 import './register-gradients';
@@ -19,7 +21,10 @@ export type BackendRequest = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export interface InitBackendOptions {
   /** Which backend to use; `auto` (the default) picks the fastest that works. */
   backend?: BackendRequest;
-  /** wasm threads; default 1 unless multithreaded wasm is known to work (see wasm-threads.ts). */
+  /**
+   * wasm threads; default: one per core (at most 8). Multithreaded wasm falls back to one
+   * thread, and says why, where it cannot start (see wasm-threads.ts).
+   */
   threads?: number;
 }
 
@@ -46,17 +51,23 @@ export interface BackendChoice {
 
 type Attempt = () => Promise<{ reason: string; threads?: number | null; adapter?: string | null; kernels?: string[] }>;
 
-/** Imports an optional package from our own location, then from the user's working directory. */
+/**
+ * Imports an optional package: from our own location, then from the running program's
+ * directory (an app that depends on it, e.g. the CLI), then from the working directory.
+ */
 async function importOptional(name: string): Promise<unknown> {
   try {
     return await import(/* @vite-ignore */ name);
   } catch (first) {
-    try {
-      const fromCwd = createRequire(join(process.cwd(), 'package.json'));
-      return await import(/* @vite-ignore */ fromCwd.resolve(name));
-    } catch {
-      throw first;
+    const bases = [process.argv[1], join(process.cwd(), 'package.json')].filter(Boolean) as string[];
+    for (const base of bases) {
+      try {
+        return await import(/* @vite-ignore */ pathToFileURL(createRequire(base).resolve(name)).href);
+      } catch {
+        // try the next base
+      }
     }
+    throw first;
   }
 }
 
@@ -105,7 +116,7 @@ const webgpuAttempt: Attempt = async () => {
 
 function wasmAttempt(threads: number | undefined): Attempt {
   return async () => {
-    const threading = prepareWasmThreads(threads ?? 1);
+    const threading = prepareWasmThreads(threads ?? os.cpus().length);
     await import('@tensorflow/tfjs-backend-wasm');
     const kernels = registerWasmTrainingKernels();
     await activate('wasm');
