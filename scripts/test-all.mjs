@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+// Runs every package's tests through turbo (one package at a time: the machines have two
+// cores) and ends with one plain line totalling vitest's counts: "N passed, N failed".
+import { spawn } from 'node:child_process';
+
+const pnpm = ['--yes', 'pnpm@9.15.9', 'exec', 'turbo', 'run', 'test', '--concurrency=1'];
+const child = spawn('npx', pnpm, { stdio: ['ignore', 'pipe', 'inherit'] });
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+let pending = '';
+child.stdout.on('data', (chunk) => {
+  process.stdout.write(chunk);
+  pending += chunk.toString();
+  const lines = pending.split('\n');
+  pending = lines.pop() ?? '';
+  for (const line of lines) {
+    // vitest's summary: "      Tests  12 failed | 229 passed | 3 skipped (244)"
+    const summary = /\bTests\s+(.*)\(\d+\)\s*$/.exec(line.replace(/\x1b\[[0-9;]*m/g, ''));
+    if (!summary) continue;
+    for (const [, n, what] of summary[1].matchAll(/(\d+)\s+(passed|failed|skipped|todo)/g)) {
+      if (what === 'passed') passed += Number(n);
+      else if (what === 'failed') failed += Number(n);
+      else skipped += Number(n);
+    }
+  }
+});
+child.on('close', (code) => {
+  const tail = skipped ? `, ${skipped} skipped` : '';
+  process.stdout.write(`\n${passed} passed, ${failed} failed${tail}\n`);
+  process.exit(code ?? (failed ? 1 : 0));
+});
