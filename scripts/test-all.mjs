@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// Runs every package's tests through turbo (one package at a time: the machines have two
+// Type-checks every package (tests included) and runs its tests through turbo (one package at a time: the machines have two
 // cores) and ends with one plain line totalling vitest's counts: "N passed, N failed".
 import { spawn } from 'node:child_process';
 
-const pnpm = ['--yes', 'pnpm@9.15.9', 'exec', 'turbo', 'run', 'test', '--concurrency=1'];
+const pnpm = ['--yes', 'pnpm@9.15.9', 'exec', 'turbo', 'run', 'typecheck', 'test', '--concurrency=1'];
 const child = spawn('npx', pnpm, { stdio: ['ignore', 'pipe', 'inherit'] });
 let passed = 0;
 let failed = 0;

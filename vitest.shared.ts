@@ -1,0 +1,34 @@
+/**
+ * The vitest settings every package shares; each package's vitest.config.ts calls this.
+ */
+import { fileURLToPath } from 'node:url';
+import { defineConfig, type UserConfig } from 'vitest/config';
+
+const kernelsSource = (file: string) => fileURLToPath(new URL(`./packages/kernels/src/${file}`, import.meta.url));
+
+export function packageVitestConfig({ testTimeout = 120_000 }: { testTimeout?: number } = {}): UserConfig {
+  return defineConfig({
+    resolve: {
+      // Tests run against sibling packages' sources, so they need no build first.
+      alias: {
+        '@disentangle/kernels/testing': kernelsSource('testing/index.ts'),
+        '@disentangle/kernels': kernelsSource('node.ts'),
+      },
+    },
+    test: {
+      include: ['src/**/*.test.ts'],
+      testTimeout,
+      hookTimeout: 120_000,
+      // Two cores: one worker process keeps wasm timings and memory stable.
+      pool: 'forks',
+      poolOptions: { forks: { singleFork: true } },
+      server: {
+        deps: {
+          // tfjs-core's ESM gradient files (not its CommonJS main) go through vite's transform,
+          // as tsup bundles them for the build (see packages/kernels/src/backend/register-gradients.ts).
+          inline: [/@tensorflow[\\/]tfjs-core[\\/]dist[\\/](?!tf-core\.node)/],
+        },
+      },
+    },
+  });
+}
