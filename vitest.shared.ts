@@ -4,15 +4,17 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, type UserConfig } from 'vitest/config';
 
-const kernelsSource = (file: string) => fileURLToPath(new URL(`./packages/kernels/src/${file}`, import.meta.url));
+const source = (pkg: string, file = 'index.ts') => fileURLToPath(new URL(`./packages/${pkg}/src/${file}`, import.meta.url));
 
 export function packageVitestConfig({ testTimeout = 120_000 }: { testTimeout?: number } = {}): UserConfig {
   return defineConfig({
     resolve: {
       // Tests run against sibling packages' sources, so they need no build first.
       alias: {
-        '@disentangle/kernels/testing': kernelsSource('testing/index.ts'),
-        '@disentangle/kernels': kernelsSource('node.ts'),
+        '@disentangle/kernels/testing': source('kernels', 'testing/index.ts'),
+        '@disentangle/kernels': source('kernels', 'node.ts'),
+        '@disentangle/normalization': source('normalization'),
+        '@disentangle/flows': source('flows'),
       },
     },
     test: {
