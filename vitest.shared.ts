@@ -15,6 +15,7 @@ export function packageVitestConfig({ testTimeout = 120_000 }: { testTimeout?: n
         '@disentangle/kernels': source('kernels', 'node.ts'),
         '@disentangle/normalization': source('normalization'),
         '@disentangle/flows': source('flows'),
+        '@disentangle/data': source('data'),
       },
     },
     test: {
