@@ -9,8 +9,10 @@ export interface ProgressOptions {
   /** Step the bar starts from (a resumed run). */
   start?: number;
   stream?: NodeJS.WriteStream;
-  /** Non-TTY: print a line each time this many percent more are done (default 10). */
+  /** Non-TTY: print a line each time this many percent more are done (default 10) ... */
   logEvery?: number;
+  /** ... or when this many seconds have passed since the last line (default 15). */
+  logSeconds?: number;
 }
 
 function formatDuration(seconds: number): string {
@@ -31,11 +33,17 @@ export class ProgressBar {
   private readonly startedAt = Date.now();
   private readonly startStep: number;
   private lastLoggedPercent = -1;
-  private lastDraw = 0;
+  private lastDraw = Date.now();
   private current: number;
 
   constructor(options: ProgressOptions) {
-    this.options = { ...options, start: options.start ?? 0, logEvery: options.logEvery ?? 10, stream: options.stream ?? process.stderr };
+    this.options = {
+      ...options,
+      start: options.start ?? 0,
+      logEvery: options.logEvery ?? 10,
+      logSeconds: options.logSeconds ?? 15,
+      stream: options.stream ?? process.stderr,
+    };
     this.startStep = this.options.start;
     this.current = this.startStep;
   }
@@ -67,9 +75,11 @@ export class ProgressBar {
       stream.write(`\r${bar} ${text}`.slice(0, (stream.columns ?? 120) - 1).padEnd(Math.min(119, (stream.columns ?? 120) - 1)));
     } else {
       const percent = Math.floor(fraction * 100);
-      if (percent >= this.lastLoggedPercent + this.options.logEvery || step >= total) {
-        if (percent === this.lastLoggedPercent) return;
+      const now = Date.now();
+      const crossed = percent >= this.lastLoggedPercent + this.options.logEvery || (step >= total && percent !== this.lastLoggedPercent);
+      if (crossed || now - this.lastDraw >= this.options.logSeconds * 1000) {
         this.lastLoggedPercent = percent;
+        this.lastDraw = now;
         stream.write(`${text}\n`);
       }
     }

@@ -1,0 +1,40 @@
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+
+describe('Ctrl-C during training', () => {
+  it('finishes the step, saves a checkpoint and exits cleanly (resume itself: demo.test.ts)', async () => {
+    expect(existsSync(cli), `${cli} is missing: run the build first (turbo runs it before the tests)`).toBe(true);
+    const runsDir = await mkdtemp(join(os.tmpdir(), 'interrupt-'));
+    const args = [cli, 'demo', '--runs-dir', runsDir, '--backend', 'wasm', '--threads', '1', '--batch', '8', '--train-size', '64', '--steps', '100000', '--seconds', '600'];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    // Wait until training is under way (the backend line, then a few seconds of steps), then interrupt.
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`training did not start within 60 s:\n${stderr}`)), 60_000);
+      child.stderr.on('data', () => {
+        if (/backend: wasm/.test(stderr)) {
+          clearTimeout(timer);
+          setTimeout(resolve, 4000);
+        }
+      });
+    });
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stderr).toContain('interrupt: finishing this step and saving a checkpoint');
+    expect(code).toBe(0);
+    const latest = JSON.parse(await readFile(join(runsDir, 'demo', 'checkpoints', 'latest.json'), 'utf8')) as { step: number };
+    expect(latest.step).toBeGreaterThan(0);
+    const summary = JSON.parse(await readFile(join(runsDir, 'demo', 'summary.json'), 'utf8')) as { stoppedBy: string; step: number };
+    expect(summary).toMatchObject({ stoppedBy: 'interrupt', step: latest.step });
+  });
+});
