@@ -6,6 +6,7 @@
  */
 import { Command } from 'commander';
 import { addBenchCommand } from './commands/bench';
+import { addDataCommand } from './commands/data-preview';
 import { addDemoCommand } from './commands/demo';
 import { addDoctorCommand } from './commands/doctor';
 
@@ -17,6 +18,7 @@ const program = new Command()
 addDoctorCommand(program);
 addDemoCommand(program);
 addBenchCommand(program);
+addDataCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

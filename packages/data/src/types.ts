@@ -54,6 +54,10 @@ export interface ImageDataset {
   /** Generative factor values [count, factorSpecs.length] (procedural sets only). */
   factors?: Float32Array;
   factorSpecs?: FactorSpec[];
+  /** Identity ids [count] (CelebA's identity_CelebA.txt, a 3D chair's id, a generated face's identity), when known. */
+  identities?: Int32Array;
+  /** The published split of each example [count]: 0 train, 1 validation, 2 test (CelebA's list_eval_partition.txt, IDX train/t10k). */
+  partition?: Uint8Array;
   /** The generator that drew a procedural set, to render counterfactual factor vectors. */
   generator?: ProceduralGenerator;
   /** Where the examples came from: a seed or a directory, for the run's config. */

