@@ -69,7 +69,7 @@ export class ActNorm implements Bijector {
 
   forward(x: tf.Tensor): ForwardResult {
     assertChannels('ActNorm.forward', 'x', x, this.channels);
-    if (!this.isInitialized()) this.initializeFrom(tf.tidy(() => x.clone()));
+    if (!this.isInitialized()) this.initializeFrom(x);
     return tf.tidy(() => ({
       y: tf.mul(tf.add(x, this.bias), tf.exp(this.logScale)),
       logDet: this.logDet(x),

@@ -1,1 +1,15 @@
-export {};
+/**
+ * @disentangle/flows: Glow's bijectors for TensorFlow.js. One contract (bijector.ts):
+ * forward maps data → latent and returns {y, logDet[batch]}; inverse maps back.
+ */
+export * from './bijector';
+export * from './act-norm';
+export * from './invertible-conv';
+export * from './coupling';
+export * from './conv-net';
+export * from './squeeze';
+export * from './priors';
+export * from './glow';
+export * from './preprocess';
+export { invertMatrix, logAbsDeterminant, luDecompose, randomOrthogonalMatrix } from './linear-algebra';
+export { createVariable, mergeVariables } from './variables';
