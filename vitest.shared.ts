@@ -16,6 +16,7 @@ export function packageVitestConfig({ testTimeout = 120_000 }: { testTimeout?: n
         '@disentangle/normalization': source('normalization'),
         '@disentangle/flows': source('flows'),
         '@disentangle/data': source('data'),
+        '@disentangle/metrics': source('metrics'),
       },
     },
     test: {

@@ -1,0 +1,12 @@
+import { defineConfig } from 'tsup';
+
+export default defineConfig({
+  entry: ['src/index.ts'],
+  format: ['esm'],
+  dts: true,
+  sourcemap: true,
+  clean: true,
+  target: 'node20',
+  // One copy of tfjs and of each sibling package: never bundle them.
+  external: [/^@tensorflow\//, /^@disentangle\//],
+});
