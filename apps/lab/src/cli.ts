@@ -9,6 +9,7 @@ import { addBenchCommand } from './commands/bench';
 import { addDataCommand } from './commands/data-preview';
 import { addDemoCommand } from './commands/demo';
 import { addDoctorCommand } from './commands/doctor';
+import { addGlowDemoCommand } from './commands/glow-demo';
 
 const program = new Command()
   .name('disentangle')
@@ -17,6 +18,7 @@ const program = new Command()
 
 addDoctorCommand(program);
 addDemoCommand(program);
+addGlowDemoCommand(program);
 addBenchCommand(program);
 addDataCommand(program);
 
