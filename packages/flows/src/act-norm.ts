@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Bijector, ForwardResult, InverseResult } from './bijector';
+import { registerLayerClass } from './serialization';
 import { assertChannels, createVariable, defaultName } from './variables';
 
 export interface ActNormArgs {
@@ -27,11 +28,15 @@ export interface ActNormArgs {
   dataInit?: boolean;
 }
 
+/** ActNorm's config: its constructor arguments, defaults filled in. */
+export type ActNormConfig = Required<ActNormArgs>;
+
 export class ActNorm implements Bijector {
   static readonly className = 'ActNorm';
   readonly name: string;
   readonly channels: number;
   readonly scale: number;
+  readonly dataInit: boolean;
   readonly bias: tf.Variable;
   readonly logScale: tf.Variable;
   readonly initialized: tf.Variable;
@@ -42,6 +47,7 @@ export class ActNorm implements Bijector {
     this.name = args.name ?? defaultName('actnorm');
     this.scale = args.scale ?? 1;
     const dataInit = args.dataInit ?? true;
+    this.dataInit = dataInit;
     this.bias = createVariable(`${this.name}/bias`, tf.zeros([args.channels]));
     this.logScale = createVariable(`${this.name}/log_scale`, tf.zeros([args.channels]));
     this.initialized = createVariable(`${this.name}/initialized`, tf.scalar(dataInit ? 0 : 1), false);
@@ -88,14 +94,25 @@ export class ActNorm implements Bijector {
     return { [`${this.name}/bias`]: this.bias, [`${this.name}/log_scale`]: this.logScale, [`${this.name}/initialized`]: this.initialized };
   }
 
-  getConfig(): Required<Omit<ActNormArgs, 'dataInit'>> {
-    return { channels: this.channels, name: this.name, scale: this.scale };
+  /**
+   * The constructor arguments. The initialised flag is a variable, not config: a layer
+   * rebuilt from this starts uninitialised (when dataInit) until its weights are loaded.
+   */
+  getConfig(): ActNormConfig {
+    return { channels: this.channels, name: this.name, scale: this.scale, dataInit: this.dataInit };
+  }
+
+  /** An ActNorm with the same architecture and variable keys (fresh values). */
+  static fromConfig(config: ActNormArgs): ActNorm {
+    return new ActNorm(config);
   }
 
   dispose(): void {
     tf.dispose([this.bias, this.logScale, this.initialized]);
   }
 }
+
+registerLayerClass(ActNorm);
 
 export function actNorm(args: ActNormArgs): ActNorm {
   return new ActNorm(args);

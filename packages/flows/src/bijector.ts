@@ -13,6 +13,7 @@
  * (`<layer name>/<weight>`), ready for `saveWeights` and the lab trainer.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { layerFromConfig, layerToConfig, registerLayerClass, type SerializedLayer } from './serialization';
 import { mergeVariables } from './variables';
 
 export interface ForwardResult {
@@ -46,11 +47,22 @@ export function zeroLogDet(batch: number): tf.Tensor1D {
 }
 
 /**
+ * A Chain's config: its name and each member as `{ className, config }`. `layers` is always
+ * present in a plain Chain's config; it is optional in the type only because subclasses with
+ * a fixed structure (GlowStep) describe themselves by their own fields instead.
+ */
+export interface ChainConfig {
+  name: string;
+  layers?: SerializedLayer[];
+}
+
+/**
  * Composition of bijectors: forward runs them in order, f = f_n ∘ … ∘ f_1, and sums their
  * log-determinants; inverse runs the inverses in reverse order. Every member receives the
  * same `cond`.
  */
 export class Chain implements Bijector {
+  static readonly className: string = 'Chain';
   readonly name: string;
   readonly bijectors: readonly Bijector[];
 
@@ -91,7 +103,20 @@ export class Chain implements Bijector {
     return mergeVariables(`Chain ${this.name}`, this.bijectors.map((b) => b.variables()));
   }
 
+  /** Every member through `layerToConfig` (each needs a static className and getConfig). */
+  getConfig(): ChainConfig {
+    return { name: this.name, layers: this.bijectors.map(layerToConfig) };
+  }
+
+  /** A Chain of members rebuilt by `layerFromConfig` (their modules must be loaded, as `@disentangle/flows` does). */
+  static fromConfig(config: ChainConfig): Chain {
+    if (!Array.isArray(config.layers)) throw new Error(`Chain.fromConfig: config.layers must be an array of { className, config }, got ${JSON.stringify(config.layers)}`);
+    return new Chain(config.layers.map(layerFromConfig), config.name);
+  }
+
   dispose(): void {
     for (const b of this.bijectors) b.dispose();
   }
 }
+
+registerLayerClass(Chain);

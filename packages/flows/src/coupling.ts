@@ -19,6 +19,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { logOnePlusExp } from '@disentangle/kernels';
 import type { Bijector, ForwardResult, InverseResult } from './bijector';
 import { CouplingNetwork, spatialCondition } from './conv-net';
+import { registerLayerClass } from './serialization';
 import { assertChannels, defaultName } from './variables';
 
 export type CouplingKind = 'affine' | 'additive';
@@ -40,6 +41,9 @@ export interface CouplingArgs {
   /** N(0,1) source for the network's initial weights. */
   normal?: () => number;
 }
+
+/** Coupling's config: its constructor arguments, defaults filled in (the random source `normal` is not config). */
+export type CouplingConfig = Required<Omit<CouplingArgs, 'normal'>>;
 
 export class Coupling implements Bijector {
   static readonly className = 'Coupling';
@@ -119,14 +123,21 @@ export class Coupling implements Bijector {
     return this.network.variables();
   }
 
-  getConfig(): Required<Omit<CouplingArgs, 'normal'>> {
+  getConfig(): CouplingConfig {
     return { channels: this.channels, kind: this.kind, scale: this.scale, hiddenChannels: this.hiddenChannels, condChannels: this.condChannels, name: this.name };
+  }
+
+  /** A coupling with the same architecture and variable keys (fresh weights; load them to restore). */
+  static fromConfig(config: CouplingArgs): Coupling {
+    return new Coupling(config);
   }
 
   dispose(): void {
     this.network.dispose();
   }
 }
+
+registerLayerClass(Coupling);
 
 export function coupling(args: CouplingArgs): Coupling {
   return new Coupling(args);

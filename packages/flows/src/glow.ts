@@ -20,6 +20,7 @@ import { Coupling, type AffineScale, type CouplingKind } from './coupling';
 import { InvertibleConv1x1, type InvertibleConvParameterization } from './invertible-conv';
 import { bitsPerDimension } from './preprocess';
 import { SplitPrior, TopPrior } from './priors';
+import { registerLayerClass } from './serialization';
 import { squeeze2d, unsqueeze2d } from './squeeze';
 import { mergeVariables, shapeString } from './variables';
 
@@ -34,8 +35,12 @@ export interface GlowStepArgs {
   normal?: () => number;
 }
 
+/** GlowStep's config: its constructor arguments, defaults filled in (the random source `normal` is not config). */
+export type GlowStepConfig = Required<Omit<GlowStepArgs, 'normal'>>;
+
 /** One step of flow: ActNorm → invertible 1×1 conv → coupling (Glow §3, Figure 2a). */
 export class GlowStep extends Chain {
+  static override readonly className: string = 'GlowStep';
   readonly actNorm: ActNorm;
   readonly conv: InvertibleConv1x1;
   readonly coupling: Coupling;
@@ -56,7 +61,26 @@ export class GlowStep extends Chain {
     this.conv = conv;
     this.coupling = coup;
   }
+
+  override getConfig(): GlowStepConfig {
+    return {
+      channels: this.actNorm.channels,
+      name: this.name,
+      hiddenChannels: this.coupling.hiddenChannels,
+      coupling: this.coupling.kind,
+      affineScale: this.coupling.scale,
+      permutation: this.conv.parameterization,
+      couplingCondChannels: this.coupling.condChannels,
+    };
+  }
+
+  /** A step with the same architecture and variable keys (fresh weights; load them to restore). */
+  static override fromConfig(config: GlowStepArgs): GlowStep {
+    return new GlowStep(config);
+  }
 }
+
+registerLayerClass(GlowStep);
 
 export function glowStep(args: GlowStepArgs): GlowStep {
   return new GlowStep(args);
@@ -357,7 +381,16 @@ export class Glow implements Bijector {
   }
 
   getConfig(): ResolvedGlowConfig {
-    return { ...this.config };
+    return { ...this.config, imageShape: [...this.config.imageShape] };
+  }
+
+  /**
+   * A Glow with the same architecture and variable keys, initialised afresh (`normal`, the
+   * N(0,1) source of the initial weights, as in the constructor): load the weights to
+   * restore it; the loaded ActNorms are initialised and do not re-initialise.
+   */
+  static fromConfig(config: GlowConfig, normal?: () => number): Glow {
+    return new Glow(config, normal);
   }
 
   dispose(): void {
@@ -368,3 +401,5 @@ export class Glow implements Bijector {
     this.topPrior.dispose();
   }
 }
+
+registerLayerClass(Glow);

@@ -11,5 +11,6 @@ export * from './squeeze';
 export * from './priors';
 export * from './glow';
 export * from './preprocess';
+export * from './serialization';
 export { invertMatrix, logAbsDeterminant, luDecompose, randomOrthogonalMatrix } from './linear-algebra';
 export { createVariable, mergeVariables } from './variables';

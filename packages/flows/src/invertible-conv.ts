@@ -20,6 +20,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Bijector, ForwardResult, InverseResult } from './bijector';
 import { invertMatrix, logAbsDeterminant, luDecompose, multiplyMatrices, randomOrthogonalMatrix, transposeMatrix } from './linear-algebra';
+import { registerLayerClass } from './serialization';
 import { assertChannels, createVariable, defaultName } from './variables';
 
 export type InvertibleConvParameterization = 'lu' | 'plain';
@@ -64,6 +65,13 @@ export function logAbsDeterminantTensor(w: tf.Tensor2D): tf.Scalar {
     };
   });
   return op(w) as tf.Scalar;
+}
+
+/** InvertibleConv1x1's config (the random source `normal` is not config). */
+export interface InvertibleConv1x1Config {
+  channels: number;
+  parameterization: InvertibleConvParameterization;
+  name: string;
 }
 
 export class InvertibleConv1x1 implements Bijector {
@@ -172,14 +180,25 @@ export class InvertibleConv1x1 implements Bijector {
     return { ...this.vars };
   }
 
-  getConfig(): { channels: number; parameterization: InvertibleConvParameterization; name: string } {
+  getConfig(): InvertibleConv1x1Config {
     return { channels: this.channels, parameterization: this.parameterization, name: this.name };
+  }
+
+  /**
+   * A 1×1 convolution with the same parameterisation and variable keys, initialised from a
+   * new random rotation (`normal`, default Math.random): load the weights to restore W
+   * (for `lu` the permutation and sign(s) are variables too, so they are restored as well).
+   */
+  static fromConfig(config: InvertibleConv1x1Args): InvertibleConv1x1 {
+    return new InvertibleConv1x1(config);
   }
 
   dispose(): void {
     tf.dispose([...Object.values(this.vars), ...[this.lowerMask, this.upperMask, this.eye].filter((t): t is tf.Tensor2D => t !== undefined)]);
   }
 }
+
+registerLayerClass(InvertibleConv1x1);
 
 export function invertibleConv1x1(args: InvertibleConv1x1Args): InvertibleConv1x1 {
   return new InvertibleConv1x1(args);

@@ -22,6 +22,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Bijector, ForwardResult, InverseResult } from './bijector';
 import { spatialCondition, ZeroConv2d } from './conv-net';
+import { registerLayerClass } from './serialization';
 import { assertChannels, createVariable, defaultName, shapeString } from './variables';
 
 /** μ and log σ from h [N,H,W,2C] with Glow's interleaved layout (h[…,0::2], h[…,1::2]). */
@@ -39,6 +40,8 @@ export interface SplitPriorArgs {
   condChannels?: number;
   name?: string;
 }
+
+export type SplitPriorConfig = Required<SplitPriorArgs>;
 
 export class SplitPrior implements Bijector {
   static readonly className = 'SplitPrior';
@@ -96,10 +99,21 @@ export class SplitPrior implements Bijector {
     return this.conv.variables();
   }
 
+  getConfig(): SplitPriorConfig {
+    return { channels: this.channels, condChannels: this.condChannels, name: this.name };
+  }
+
+  /** A split with the same shapes and variable keys (its conv starts at zero; load the weights to restore it). */
+  static fromConfig(config: SplitPriorArgs): SplitPrior {
+    return new SplitPrior(config);
+  }
+
   dispose(): void {
     this.conv.dispose();
   }
 }
+
+registerLayerClass(SplitPrior);
 
 export interface TopPriorArgs {
   /** Shape [H, W, C] of the top latent. Required. */
@@ -112,6 +126,8 @@ export interface TopPriorArgs {
   classifier?: boolean;
   name?: string;
 }
+
+export type TopPriorConfig = Required<TopPriorArgs>;
 
 export class TopPrior implements Bijector {
   static readonly className = 'TopPrior';
@@ -205,7 +221,18 @@ export class TopPrior implements Bijector {
     return { ...this.vars };
   }
 
+  getConfig(): TopPriorConfig {
+    return { shape: [this.shape[0], this.shape[1], this.shape[2]], learnTop: this.learnTop, numClasses: this.numClasses, classifier: this.hasClassifier, name: this.name };
+  }
+
+  /** A top prior with the same shape, classes, classifier and variable keys (zero-initialised; load the weights to restore it). */
+  static fromConfig(config: TopPriorArgs): TopPrior {
+    return new TopPrior(config);
+  }
+
   dispose(): void {
     tf.dispose(Object.values(this.vars));
   }
 }
+
+registerLayerClass(TopPrior);

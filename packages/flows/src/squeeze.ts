@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Bijector, ForwardResult, InverseResult } from './bijector';
 import { zeroLogDet } from './bijector';
+import { registerLayerClass } from './serialization';
 import { assertRank4, defaultName, shapeString } from './variables';
 
 /** [N, H, W, C] → [N, H/2, W/2, 4C]; throws on an odd height or width. */
@@ -55,5 +56,13 @@ export class Squeeze implements Bijector {
   variables(): Record<string, tf.Variable> {
     return {};
   }
+  getConfig(): { name: string } {
+    return { name: this.name };
+  }
+  static fromConfig(config: { name?: string }): Squeeze {
+    return new Squeeze(config);
+  }
   dispose(): void {}
 }
+
+registerLayerClass(Squeeze);
