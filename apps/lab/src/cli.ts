@@ -9,6 +9,7 @@ import { addBenchCommand } from './commands/bench';
 import { addDataCommand } from './commands/data-preview';
 import { addDemoCommand } from './commands/demo';
 import { addDoctorCommand } from './commands/doctor';
+import { addEvalCommand } from './commands/eval';
 import { addGlowDemoCommand } from './commands/glow-demo';
 
 const program = new Command()
@@ -21,6 +22,7 @@ addDemoCommand(program);
 addGlowDemoCommand(program);
 addBenchCommand(program);
 addDataCommand(program);
+addEvalCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

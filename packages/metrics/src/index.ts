@@ -1,1 +1,13 @@
 export {};
+export * from './linear-algebra';
+export * from './frechet-distance';
+export * from './mutual-information';
+export * from './disentanglement';
+export * from './swap-metrics';
+export * from './likelihood';
+export * from './evaluation-classifier';
+export * from './classifier-cache';
+export * from './perceptual-distance';
+export * from './ssim';
+export * from './report';
+export * from './evaluate';
