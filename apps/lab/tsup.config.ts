@@ -1,13 +1,3 @@
-import { defineConfig } from 'tsup';
+import { packageTsupConfig } from '../../tsup.shared';
 
-export default defineConfig({
-  entry: ['src/cli.ts', 'src/index.ts'],
-  format: ['esm'],
-  dts: { entry: 'src/index.ts' },
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  banner: ({ format }) => (format === 'esm' ? { js: '' } : {}),
-  // One copy of tfjs and of each sibling package: never bundle them.
-  external: [/^@tensorflow\//, /^@disentangle\//, 'webgpu'],
-});
+export default packageTsupConfig({ entry: ['src/cli.ts', 'src/index.ts'], dts: { entry: 'src/index.ts' } });

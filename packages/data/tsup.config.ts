@@ -1,12 +1,3 @@
-import { defineConfig } from 'tsup';
+import { packageTsupConfig } from '../../tsup.shared';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  // One copy of tfjs and of each sibling package: never bundle them.
-  external: [/^@tensorflow\//, /^@disentangle\//],
-});
+export default packageTsupConfig();

@@ -1,14 +1,8 @@
-import { defineConfig } from 'tsup';
+import { packageTsupConfig } from '../../tsup.shared';
 
-export default defineConfig({
+export default packageTsupConfig({
   entry: ['src/index.ts', 'src/node.ts', 'src/testing/index.ts'],
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'node20',
-  // One copy of tfjs: tfjs packages stay external (peer dependencies) ...
-  external: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-backend-webgpu', 'webgpu'],
-  // ... except tfjs-core's ESM gradient definitions, which Node cannot import on its own.
+  // tfjs-core's ESM gradient definitions are bundled: Node cannot import them on its own
+  // (see src/backend/register-gradients.ts). tsup's noExternal wins over `external`.
   noExternal: [/tfjs-core\/dist\/register_all_gradients/],
 });

@@ -9,45 +9,18 @@
  */
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { initBackend, SeededRandom, writeFileAtomic } from '@disentangle/kernels';
+import { SeededRandom } from '@disentangle/kernels';
 import { ConvVae, DEFAULT_CONV_VAE } from '../demo/conv-vae';
-import { makeShapesDataset } from '../demo/shapes';
-import { renderLossCurveSvg } from '../images/loss-curve';
+import { fillRandomBatch, makeShapesDataset } from '../demo/shapes';
 import { writeGridPng } from '../images/png-grid';
-import { RunDirectory } from '../run/run-directory';
 import { train } from '../training/trainer';
-import { parsePositiveInt, withCommonOptions, type CommonOptions } from './common-options';
+import { describeTrainingResult, finishTrainingRun, startTrainingRun, withTrainingRunOptions, type TrainingRunOptions } from './training-run';
 
-interface DemoOptions extends CommonOptions {
-  name: string;
-  runsDir: string;
-  steps: number;
-  seconds: number;
-  batch: number;
-  trainSize: number;
-  learningRate: number;
-  fresh?: boolean;
-}
+type DemoOptions = TrainingRunOptions;
 
 export async function runDemo(options: DemoOptions): Promise<{ runDir: string; summary: Record<string, unknown> }> {
-  const choice = await initBackend({ backend: options.backend, threads: options.threads });
-  process.stderr.write(`backend: ${choice.backend}${choice.threads ? ` (${choice.threads} thread${choice.threads > 1 ? 's' : ''})` : ''}\n`);
-
-  const runDir = join(options.runsDir, options.name);
-  if (options.fresh) await rm(runDir, { recursive: true, force: true });
-  const config = {
-    command: 'demo',
-    model: 'conv-vae',
-    ...DEFAULT_CONV_VAE,
-    seed: options.seed,
-    steps: options.steps,
-    batch: options.batch,
-    trainSize: options.trainSize,
-    learningRate: options.learningRate,
-  };
-  const run = await RunDirectory.openOrCreate(options.runsDir, options.name, config);
+  const { choice, run } = await startTrainingRun(options, { command: 'demo', model: 'conv-vae', ...DEFAULT_CONV_VAE });
 
   const size = DEFAULT_CONV_VAE.imageSize;
   const pixels = size * size;
@@ -64,10 +37,7 @@ export async function runDemo(options: DemoOptions): Promise<{ runDir: string; s
 
   const batchImages = new Float32Array(options.batch * pixels);
   const losses = () => {
-    for (let b = 0; b < options.batch; b++) {
-      const index = stepRandom.int(options.trainSize);
-      batchImages.set(trainSet.images.subarray(index * pixels, (index + 1) * pixels), b * pixels);
-    }
+    fillRandomBatch(trainSet.images, pixels, batchImages, stepRandom);
     const x = tf.tensor4d(batchImages, [options.batch, size, size, 1]);
     const noise = stepRandom.normal([options.batch, DEFAULT_CONV_VAE.latentDim]) as tf.Tensor2D;
     return model.loss(x, noise);
@@ -103,49 +73,28 @@ export async function runDemo(options: DemoOptions): Promise<{ runDir: string; s
   await writeGridPng(join(run.imagesDir, 'samples.png'), { data: (await samples.data()) as Float32Array, count: 64, height: size, width: size, channels: 1 }, { columns: 8, zoom: 3 });
   tf.dispose([test, recon, z, samples]);
 
-  const metrics = await run.readMetrics();
-  const series = ['total', 'reconstruction', 'kl'].map((name) => ({
-    name,
-    steps: metrics.map((m) => m.step),
-    values: metrics.map((m) => Number(m[name])),
-  }));
-  await writeFileAtomic(join(run.imagesDir, 'loss-curve.svg'), renderLossCurveSvg(series, { title: 'conv VAE on shapes: negative ELBO (nats / image)' }));
-
-  const summary = {
-    backend: choice.backend,
-    threads: choice.threads,
-    resumedFrom: result.resumedFrom,
-    step: result.step,
-    stoppedBy: result.stoppedBy,
-    firstLogged: metrics[0] ?? null,
-    lastLogged: metrics[metrics.length - 1] ?? null,
-  };
-  await writeFileAtomic(join(run.path, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
+  const { summary } = await finishTrainingRun(run, choice, result, {
+    metrics: ['total', 'reconstruction', 'kl'],
+    title: 'conv VAE on shapes: negative ELBO (nats / image)',
+  });
   model.dispose();
   optimizer.dispose();
   return { runDir: run.path, summary };
 }
 
 export function addDemoCommand(program: Command): void {
-  withCommonOptions(
+  withTrainingRunOptions(
     program
       .command('demo')
-      .description('train a small conv VAE on drawn shapes for about a minute and write reconstructions, samples and a loss curve')
-      .option('--name <name>', 'run name under --runs-dir', 'demo')
-      .option('--runs-dir <dir>', 'where runs are written', 'runs')
-      .option('--steps <n>', 'maximum training steps', parsePositiveInt, 5000)
-      .option('--seconds <n>', 'training time budget in seconds', parsePositiveInt, 60)
-      .option('--batch <n>', 'batch size', parsePositiveInt, 64)
-      .option('--train-size <n>', 'number of drawn training shapes', parsePositiveInt, 4096)
-      .option('--learning-rate <x>', 'Adam learning rate', Number, 1e-3)
-      .option('--fresh', 'delete the run directory first instead of resuming it'),
+      .description('train a small conv VAE on drawn shapes for about a minute and write reconstructions, samples and a loss curve'),
+    { name: 'demo', steps: 5000, seconds: 60, batch: 64, trainSize: 4096, learningRate: 1e-3 },
   ).action(async (options: DemoOptions) => {
     const { runDir, summary } = await runDemo(options);
     const first = summary.firstLogged as Record<string, number> | null;
     const last = summary.lastLogged as Record<string, number> | null;
     process.stdout.write(
       [
-        `trained to step ${summary.step} on ${summary.backend}${summary.resumedFrom ? ` (resumed from step ${summary.resumedFrom})` : ''}`,
+        describeTrainingResult(summary),
         first && last ? `negative ELBO: ${first.total.toFixed(1)} at step ${first.step} → ${last.total.toFixed(1)} at step ${last.step}` : '',
         `wrote ${join(runDir, 'images', 'reconstructions.png')}, samples.png, loss-curve.svg and ${join(runDir, 'summary.json')}`,
       ]

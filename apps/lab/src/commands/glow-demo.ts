@@ -11,41 +11,26 @@
  */
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { initBackend, SeededRandom, writeFileAtomic } from '@disentangle/kernels';
+import { SeededRandom } from '@disentangle/kernels';
 import { Glow, postprocessImages, preprocessImages, quantize, type GlowConfig } from '@disentangle/flows';
-import { makeShapesDataset } from '../demo/shapes';
-import { renderLossCurveSvg } from '../images/loss-curve';
+import { fillRandomBatch, makeShapesDataset } from '../demo/shapes';
 import { writeGridPng } from '../images/png-grid';
-import { RunDirectory } from '../run/run-directory';
 import { train } from '../training/trainer';
-import { parsePositiveInt, withCommonOptions, type CommonOptions } from './common-options';
+import { parsePositiveInt } from './common-options';
+import { describeTrainingResult, finishTrainingRun, startTrainingRun, withTrainingRunOptions, type TrainingRunOptions } from './training-run';
 
-export interface GlowDemoOptions extends CommonOptions {
-  name: string;
-  runsDir: string;
-  steps: number;
-  seconds: number;
-  batch: number;
-  trainSize: number;
-  learningRate: number;
+export interface GlowDemoOptions extends TrainingRunOptions {
   levels: number;
   stepsPerLevel: number;
   hidden: number;
   nBits: number;
   temperature: number;
-  fresh?: boolean;
 }
 
 export const GLOW_DEMO_IMAGE_SIZE = 16;
 
 export async function runGlowDemo(options: GlowDemoOptions): Promise<{ runDir: string; summary: Record<string, unknown> }> {
-  const choice = await initBackend({ backend: options.backend, threads: options.threads });
-  process.stderr.write(`backend: ${choice.backend}${choice.threads ? ` (${choice.threads} thread${choice.threads > 1 ? 's' : ''})` : ''}\n`);
-
-  const runDir = join(options.runsDir, options.name);
-  if (options.fresh) await rm(runDir, { recursive: true, force: true });
   const size = GLOW_DEMO_IMAGE_SIZE;
   const glowConfig: GlowConfig = {
     imageShape: [size, size, 1],
@@ -58,17 +43,7 @@ export async function runGlowDemo(options: GlowDemoOptions): Promise<{ runDir: s
     nBits: options.nBits,
     name: 'glow',
   };
-  const config = {
-    command: 'glow-demo',
-    model: 'glow',
-    ...glowConfig,
-    seed: options.seed,
-    steps: options.steps,
-    batch: options.batch,
-    trainSize: options.trainSize,
-    learningRate: options.learningRate,
-  };
-  const run = await RunDirectory.openOrCreate(options.runsDir, options.name, config);
+  const { choice, run } = await startTrainingRun(options, { command: 'glow-demo', model: 'glow', ...glowConfig });
 
   const pixels = size * size;
   // Data, initial weights and the ActNorm initialisation batch come from fixed streams of the seed.
@@ -90,10 +65,7 @@ export async function runGlowDemo(options: GlowDemoOptions): Promise<{ runDir: s
 
   const batchImages = new Float32Array(options.batch * pixels);
   const losses = () => {
-    for (let b = 0; b < options.batch; b++) {
-      const index = stepRandom.int(options.trainSize);
-      batchImages.set(trainSet.images.subarray(index * pixels, (index + 1) * pixels), b * pixels);
-    }
+    fillRandomBatch(trainSet.images, pixels, batchImages, stepRandom);
     const x = preprocessImages(tf.tensor4d(batchImages, [options.batch, size, size, 1]), options.nBits, stepRandom);
     const { total, bitsPerDim } = model.losses(x);
     return { total, bitsPerDim };
@@ -130,60 +102,48 @@ export async function runGlowDemo(options: GlowDemoOptions): Promise<{ runDir: s
   await writeGridPng(join(run.imagesDir, 'data.png'), { data: (await data.data()) as Float32Array, count: 64, height: size, width: size, channels: 1 }, { columns: 8, zoom: 4 });
   tf.dispose([samples, data]);
 
-  const metrics = await run.readMetrics();
-  const series = [{ name: 'bits/dim', steps: metrics.map((m) => m.step), values: metrics.map((m) => Number(m.bitsPerDim)) }];
-  await writeFileAtomic(
-    join(run.imagesDir, 'loss-curve.svg'),
-    renderLossCurveSvg(series, { title: `Glow L=${options.levels} K=${options.stepsPerLevel} on 16×16 shapes (${options.nBits}-bit): bits/dim`, yLabel: 'bits/dim' }),
+  const { summary } = await finishTrainingRun(
+    run,
+    choice,
+    result,
+    { metrics: ['bitsPerDim'], title: `Glow L=${options.levels} K=${options.stepsPerLevel} on 16×16 shapes (${options.nBits}-bit): bits/dim`, yLabel: 'bits/dim' },
+    (metrics) => {
+      const first = metrics[0];
+      const last = metrics[metrics.length - 1];
+      return {
+        batch: options.batch,
+        parameters: Object.values(model.variables()).filter((v) => v.trainable).reduce((n, v) => n + v.size, 0),
+        bitsPerDimFirst: first ? { step: first.step, value: first.bitsPerDim } : null,
+        bitsPerDimLast: last ? { step: last.step, value: last.bitsPerDim } : null,
+        testBitsPerDim,
+        msPerStep,
+        temperature: options.temperature,
+      };
+    },
   );
-
-  const first = metrics[0] ?? null;
-  const last = metrics[metrics.length - 1] ?? null;
-  const summary = {
-    backend: choice.backend,
-    threads: choice.threads,
-    resumedFrom: result.resumedFrom,
-    step: result.step,
-    stoppedBy: result.stoppedBy,
-    batch: options.batch,
-    parameters: Object.values(model.variables()).filter((v) => v.trainable).reduce((n, v) => n + v.size, 0),
-    bitsPerDimFirst: first ? { step: first.step, value: first.bitsPerDim } : null,
-    bitsPerDimLast: last ? { step: last.step, value: last.bitsPerDim } : null,
-    testBitsPerDim,
-    msPerStep,
-    temperature: options.temperature,
-  };
-  await writeFileAtomic(join(run.path, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   model.dispose();
   optimizer.dispose();
   return { runDir: run.path, summary };
 }
 
 export function addGlowDemoCommand(program: Command): void {
-  withCommonOptions(
+  withTrainingRunOptions(
     program
       .command('glow-demo')
       .description('train a small Glow on drawn 16×16 shapes for a few minutes and write samples, a bits/dim curve and a summary')
-      .option('--name <name>', 'run name under --runs-dir', 'glow-demo')
-      .option('--runs-dir <dir>', 'where runs are written', 'runs')
-      .option('--steps <n>', 'maximum training steps', parsePositiveInt, 5000)
-      .option('--seconds <n>', 'training time budget in seconds', parsePositiveInt, 180)
-      .option('--batch <n>', 'batch size', parsePositiveInt, 32)
-      .option('--train-size <n>', 'number of drawn training shapes', parsePositiveInt, 4096)
-      .option('--learning-rate <x>', 'Adam learning rate', Number, 1e-3)
       .option('--levels <n>', 'Glow levels L', parsePositiveInt, 2)
       .option('--steps-per-level <n>', 'steps of flow per level K', parsePositiveInt, 4)
       .option('--hidden <n>', 'hidden channels of the coupling networks', parsePositiveInt, 32)
       .option('--n-bits <n>', 'bits per pixel value the data is quantised to', parsePositiveInt, 5)
-      .option('--temperature <x>', 'sampling temperature', Number, 0.7)
-      .option('--fresh', 'delete the run directory first instead of resuming it'),
+      .option('--temperature <x>', 'sampling temperature', Number, 0.7),
+    { name: 'glow-demo', steps: 5000, seconds: 180, batch: 32, trainSize: 4096, learningRate: 1e-3 },
   ).action(async (options: GlowDemoOptions) => {
     const { runDir, summary } = await runGlowDemo(options);
     const first = summary.bitsPerDimFirst as { step: number; value: number } | null;
     const last = summary.bitsPerDimLast as { step: number; value: number } | null;
     process.stdout.write(
       [
-        `trained to step ${summary.step} on ${summary.backend}${summary.resumedFrom ? ` (resumed from step ${summary.resumedFrom})` : ''}`,
+        describeTrainingResult(summary),
         first && last ? `bits/dim: ${first.value.toFixed(3)} at step ${first.step} → ${last.value.toFixed(3)} at step ${last.step}; held-out ${(summary.testBitsPerDim as number).toFixed(3)}` : '',
         summary.msPerStep ? `${(summary.msPerStep as number).toFixed(0)} ms/step` : '',
         `wrote ${join(runDir, 'images', 'samples.png')}, data.png, loss-curve.svg and ${join(runDir, 'summary.json')}`,

@@ -86,3 +86,17 @@ export function makeShapesDataset(
   }
   return { images, factors };
 }
+
+/**
+ * Copies `out.length / pixelsPerImage` images drawn uniformly with replacement from
+ * `images` into `out`: the minibatch the demos train on. Draws come from `random.int`, so
+ * a saved RNG state resumes the same sequence of batches.
+ */
+export function fillRandomBatch(images: Float32Array, pixelsPerImage: number, out: Float32Array, random: { int(n: number): number }): void {
+  const available = images.length / pixelsPerImage;
+  const batch = out.length / pixelsPerImage;
+  for (let b = 0; b < batch; b++) {
+    const index = random.int(available);
+    out.set(images.subarray(index * pixelsPerImage, (index + 1) * pixelsPerImage), b * pixelsPerImage);
+  }
+}
