@@ -18,22 +18,16 @@ import {
   snapshot,
   weightsOf,
 } from './test-support/layer-checks';
+import { BLOCK_INPUT_ORDER, blockInputList, blockInputs } from './test-support/block-inputs';
 import { useCpuBackend } from './test-support/setup';
 
 beforeAll(useCpuBackend);
 
 const small = { spadeHiddenChannels: 2, mappingLayers: 1 };
 
-function inputs(seed: number, [n, h, w, c] = [2, 3, 3, 2]) {
-  const rng = new SeededRandom(seed);
-  return {
-    features: randomTensor(rng, [n, h, w, c]),
-    spatialCode: randomTensor(rng, [n, 2, 2, 1]),
-    styleCode: randomTensor(rng, [n, 3]),
-  };
-}
-const ORDER = ['features', 'spatialCode', 'styleCode'];
-const list = (i: ReturnType<typeof inputs>) => [i.features, i.spatialCode, i.styleCode];
+const inputs = blockInputs;
+const ORDER = BLOCK_INPUT_ORDER;
+const list = blockInputList;
 
 describe('SpadeAdainBlock', () => {
   it('reports every child weight under a stable name and matches the float64 reference', async () => {

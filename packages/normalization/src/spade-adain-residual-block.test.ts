@@ -18,22 +18,16 @@ import {
   snapshot,
   weightsOf,
 } from './test-support/layer-checks';
+import { BLOCK_INPUT_ORDER, blockInputList, blockInputs } from './test-support/block-inputs';
 import { useCpuBackend } from './test-support/setup';
 
 beforeAll(useCpuBackend);
 
 const normalization = { spadeHiddenChannels: 2, spadeKernelSize: 3 };
 
-function inputs(seed: number, [n, h, w, c] = [2, 3, 3, 2]) {
-  const rng = new SeededRandom(seed);
-  return {
-    features: randomTensor(rng, [n, h, w, c]),
-    spatialCode: randomTensor(rng, [n, 2, 2, 1]),
-    styleCode: randomTensor(rng, [n, 3]),
-  };
-}
-const ORDER = ['features', 'spatialCode', 'styleCode'];
-const list = (i: ReturnType<typeof inputs>) => [i.features, i.spatialCode, i.styleCode];
+const inputs = blockInputs;
+const ORDER = BLOCK_INPUT_ORDER;
+const list = blockInputList;
 
 describe('SpadeAdainResidualBlock', () => {
   it('has an identity shortcut when channels match and a learned one otherwise; values match float64', async () => {
