@@ -1,7 +1,18 @@
 #!/usr/bin/env node
 // Type-checks every package (tests included) and runs its tests through turbo (one package at a time: the machines have two
 // cores) and ends with one plain line totalling vitest's counts: "N passed, N failed".
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+// @disentangle/data's tests load Fashion-MNIST for real from Debian's dataset-fashion-mnist.
+// Install it when this machine can (root with apt-get); otherwise that test says what is missing.
+const FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
+if (!existsSync(FASHION_MNIST) && process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0) {
+  console.log(`installing Debian's dataset-fashion-mnist into ${FASHION_MNIST} ...`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
+  spawnSync('apt-get', ['install', '-y', 'dataset-fashion-mnist'], { stdio: 'inherit', env });
+}
 
 const pnpm = ['--yes', 'pnpm@9.15.9', 'exec', 'turbo', 'run', 'typecheck', 'test', '--concurrency=1'];
 const child = spawn('npx', pnpm, { stdio: ['ignore', 'pipe', 'inherit'] });
