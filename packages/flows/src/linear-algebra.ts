@@ -93,24 +93,8 @@ export function invertMatrix(a: ArrayLike<number>, n: number): Float64Array {
   return inverse;
 }
 
-/** Row-major product of two n × n matrices. */
-export function multiplyMatrices(a: ArrayLike<number>, b: ArrayLike<number>, n: number): Float64Array {
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < n; k++) {
-      const aik = a[i * n + k];
-      if (aik === 0) continue;
-      for (let j = 0; j < n; j++) out[i * n + j] += aik * b[k * n + j];
-    }
-  }
-  return out;
-}
-
-export function transposeMatrix(a: ArrayLike<number>, n: number): Float64Array {
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[j * n + i] = a[i * n + j];
-  return out;
-}
+/** Row-major product and transpose of n × n matrices (shared float64 helpers in @disentangle/kernels). */
+export { multiplySquareMatrices as multiplyMatrices, transposeSquareMatrix as transposeMatrix } from '@disentangle/kernels';
 
 /**
  * A random n × n orthogonal matrix (Gram–Schmidt on Gaussian columns, as Glow initialises

@@ -18,3 +18,4 @@ export * from './probability/log-sum-exp';
 export * from './losses/gan-losses';
 export * from './losses/gradient-reversal';
 export * from './random/seeded-random';
+export * from './float64/square-matrix';

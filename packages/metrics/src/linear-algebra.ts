@@ -6,6 +6,8 @@
  * an n × d feature matrix has one example per row.
  */
 
+import { multiplySquareMatrices } from '@disentangle/kernels';
+
 /** Anything indexable holding numbers: `Float32Array`, `Float64Array`, `number[]`. */
 export type NumericArray = ArrayLike<number>;
 
@@ -195,15 +197,7 @@ export function symmetricMatrixSqrt(a: NumericArray, n: number): Float64Array {
 export function matMulSquare(a: NumericArray, b: NumericArray, n: number): Float64Array {
   checkSquare(a, n, 'matMulSquare');
   checkSquare(b, n, 'matMulSquare');
-  const out = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let k = 0; k < n; k++) {
-      const aik = a[i * n + k];
-      if (aik === 0) continue;
-      for (let j = 0; j < n; j++) out[i * n + j] += aik * b[k * n + j];
-    }
-  }
-  return out;
+  return multiplySquareMatrices(a, b, n);
 }
 
 /** Trace of a square n × n matrix. */
