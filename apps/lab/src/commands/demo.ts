@@ -87,7 +87,7 @@ export function addDemoCommand(program: Command): void {
     program
       .command('demo')
       .description('train a small conv VAE on drawn shapes for about a minute and write reconstructions, samples and a loss curve'),
-    { name: 'demo', steps: 5000, seconds: 60, batch: 64, trainSize: 4096, learningRate: 1e-3 },
+    { name: 'demo', steps: 5000, seconds: 60, batch: 64, trainSize: 4096, learningRate: 3e-3 },
   ).action(async (options: DemoOptions) => {
     const { runDir, summary } = await runDemo(options);
     const first = summary.firstLogged as Record<string, number> | null;
