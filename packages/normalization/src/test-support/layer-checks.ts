@@ -141,6 +141,27 @@ export async function saveAndLoadModel(model: tfl.LayersModel): Promise<tfl.Laye
   return tfl.loadLayersModel(tf.io.fromMemory(saved!));
 }
 
+/**
+ * Trains `model` briefly with Adam on (x, y) under an MSE loss, asserts the loss fell, then
+ * saves and reloads it through model.save / loadLayersModel and asserts identical predictions.
+ */
+export async function expectFitsAndReloads(
+  model: tfl.LayersModel,
+  x: tf.Tensor | tf.Tensor[],
+  y: tf.Tensor,
+  { learningRate = 0.05, epochs = 8, batchSize = 4 }: { learningRate?: number; epochs?: number; batchSize?: number } = {},
+): Promise<void> {
+  model.compile({ optimizer: tf.train.adam(learningRate), loss: 'meanSquaredError' });
+  const history = await model.fit(x, y, { epochs, batchSize, verbose: 0 });
+  const losses = history.history.loss as number[];
+  expect(losses[losses.length - 1]).toBeLessThan(losses[0]);
+  const loaded = await saveAndLoadModel(model);
+  const a = model.predict(x) as tf.Tensor;
+  const b = loaded.predict(x) as tf.Tensor;
+  await expectIdentical(a, b);
+  tf.dispose([a, b]);
+}
+
 /** Gives every trainable weight of a built `layer` seeded random values (non-trainable ones are kept). */
 export function randomizeWeights(layer: tfl.layers.Layer, seed: number, std = 0.5): void {
   const rng = new SeededRandom(seed);
