@@ -19,3 +19,4 @@ export * from './losses/gan-losses';
 export * from './losses/gradient-reversal';
 export * from './random/seeded-random';
 export * from './float64/square-matrix';
+export * from './model/generative-model';
