@@ -5,8 +5,9 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { loadLatestCheckpoint } from '../run/checkpoints';
 import { RunDirectory } from '../run/run-directory';
-import { NonFiniteLossError, train } from './trainer';
+import { NonFiniteLossError, train, type TrainingPhase } from './trainer';
 
 const quiet = { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream;
 
@@ -28,6 +29,81 @@ function makeProblem(seed: number) {
   const dispose = () => tf.dispose([variables.w, variables.b, trueW, optimizer as unknown as tf.Tensor]);
   return { variables, optimizer, stream, losses, dispose };
 }
+
+/** Variable names are global to the tfjs engine: every test variable gets a fresh one. */
+let variableCount = 0;
+const variable = (value: tf.Tensor, name: string) => tf.variable(value, true, `${name}_${variableCount++}`);
+
+/**
+ * A two-player toy with SGD at lr 0.25, where the phase order shows in the numbers:
+ * 'model' pulls w toward 5 (loss (w-5)², so w ← (w+5)/2) and 'adversary' pulls v toward
+ * the w it reads (loss (v-w)², so v ← (v+w)/2). From w=1, v=0 the first step takes w to 3;
+ * v becomes 1.5 if it saw that new w, 0.5 if it saw the old one.
+ */
+function makeChase() {
+  const w = variable(tf.scalar(1), 'chase_w');
+  const v = variable(tf.scalar(0), 'chase_v');
+  const calls = { model: [] as number[], adversary: [] as number[] };
+  const phases: TrainingPhase[] = [
+    { name: 'model', variables: [w], optimizer: tf.train.sgd(0.25), losses: (step) => {
+      calls.model.push(step);
+      return { total: tf.square(tf.sub(w, 5)) as tf.Scalar };
+    } },
+    { name: 'adversary', variables: [v], optimizer: tf.train.sgd(0.25), losses: (step) => {
+      calls.adversary.push(step);
+      return { total: tf.square(tf.sub(v, w)) as tf.Scalar, read: tf.clone(w) as tf.Scalar };
+    } },
+  ];
+  const dispose = () => tf.dispose([w, v, ...phases.map((p) => p.optimizer as unknown as tf.Tensor)]);
+  return { w, v, phases, variables: { w, v }, calls, dispose };
+}
+
+/**
+ * makeProblem's regression as two coupled players, CSVAE-style: the model fits (w, b) with
+ * Adam while an adversary c, with its own Adam, tracks the model's w on the same batch
+ * (cached per step, as real callers do, since each phase builds its losses separately).
+ */
+function makeTwoPlayerProblem(seed: number) {
+  const init = new SeededRandom(seed).fork('init');
+  const w = variable(init.normal([3, 1]), 'tp_w');
+  const b = variable(tf.zeros([1]), 'tp_b');
+  const c = variable(init.normal([3, 1]), 'tp_c');
+  const stream = new SeededRandom(seed).fork('train');
+  const trueW = tf.tensor2d([[1], [-2], [0.5]]);
+  let cached: { step: number; x: tf.Tensor2D; y: tf.Tensor2D } | undefined;
+  const batch = (step: number) => {
+    if (cached?.step !== step) {
+      if (cached) tf.dispose([cached.x, cached.y]);
+      const x = tf.keep(stream.normal([8, 3])) as tf.Tensor2D;
+      const y = tf.keep(tf.add(tf.matMul(x, trueW), tf.mul(0.01, stream.normal([8, 1])))) as tf.Tensor2D;
+      cached = { step, x, y };
+    }
+    return cached;
+  };
+  const model = tf.train.adam(0.1);
+  const adversary = tf.train.adam(0.1);
+  const phases: TrainingPhase[] = [
+    { name: 'model', variables: [w, b], optimizer: model, losses: (step) => {
+      const { x, y } = batch(step);
+      return { total: tf.mean(tf.square(tf.sub(tf.add(tf.matMul(x, w), b), y))) as tf.Scalar };
+    } },
+    { name: 'adversary', variables: [c], optimizer: adversary, losses: (step) => {
+      const { x } = batch(step);
+      return { total: tf.mean(tf.square(tf.sub(tf.matMul(x, c), tf.matMul(x, w)))) as tf.Scalar };
+    } },
+  ];
+  const state = {
+    getState: () => ({ rng: stream.getState() }),
+    setState: (s: Record<string, unknown>) => stream.setState(s.rng as never),
+  };
+  const dispose = () => {
+    if (cached) tf.dispose([cached.x, cached.y]);
+    tf.dispose([w, b, c, trueW, model as unknown as tf.Tensor, adversary as unknown as tf.Tensor]);
+  };
+  return { w, c, model, adversary, phases, variables: { w, b, c }, ...state, dispose };
+}
+
+const scalarOf = async (t: tf.Tensor) => (await t.data())[0];
 
 describe('train', () => {
   beforeAll(async () => {
@@ -76,5 +152,117 @@ describe('train', () => {
     expect(error).toBeInstanceOf(NonFiniteLossError);
     expect((error as Error).message).toMatch(/step 4 .*total=NaN, extra=3/);
     w.dispose();
+  });
+
+  it("'alternating' runs the phases in order: the adversary sees the w the model just updated", async () => {
+    const root = await mkdtemp(join(os.tmpdir(), 'trainer-alt-'));
+    const run = await RunDirectory.create(root, 'alt', {});
+    const chase = makeChase();
+    await train({ run, totalSteps: 2, update: 'alternating', phases: chase.phases, variables: chase.variables, logEvery: 1, progressStream: quiet });
+    // Step 1: w 1 → 3, then v 0 → (0+3)/2 = 1.5. Step 2: w → 4, v → (1.5+4)/2 = 2.75.
+    expect(await scalarOf(chase.w)).toBeCloseTo(4, 6);
+    expect(await scalarOf(chase.v)).toBeCloseTo(2.75, 6);
+    const [first] = await run.readMetrics();
+    expect(first.total).toBeCloseTo(16, 5); // (1-5)², before the model's update
+    expect(first['adversary.read']).toBeCloseTo(3, 6);
+    expect(first['adversary.total']).toBeCloseTo(9, 5); // (0-3)²
+    expect(chase.calls).toEqual({ model: [0, 1], adversary: [0, 1] });
+    chase.dispose();
+  });
+
+  it("'coupled' takes every phase's gradient at the same weights, then applies them all", async () => {
+    const root = await mkdtemp(join(os.tmpdir(), 'trainer-coupled-'));
+    const run = await RunDirectory.create(root, 'coupled', {});
+    const chase = makeChase();
+    await train({ run, totalSteps: 2, update: 'coupled', phases: chase.phases, variables: chase.variables, logEvery: 1, progressStream: quiet });
+    // Step 1: w 1 → 3 and v 0 → (0+1)/2 = 0.5 from the old w. Step 2: w → 4, v → (0.5+3)/2 = 1.75.
+    expect(await scalarOf(chase.w)).toBeCloseTo(4, 6);
+    expect(await scalarOf(chase.v)).toBeCloseTo(1.75, 6);
+    const [first] = await run.readMetrics();
+    expect(first.total).toBeCloseTo(16, 5);
+    expect(first['adversary.read']).toBeCloseTo(1, 6);
+    expect(first['adversary.total']).toBeCloseTo(1, 5); // (0-1)²
+    expect(chase.calls).toEqual({ model: [0, 1], adversary: [0, 1] });
+    chase.dispose();
+  });
+
+  it('resumes a two-optimiser run where an uninterrupted one ends, restoring both optimizers', async () => {
+    const root = await mkdtemp(join(os.tmpdir(), 'trainer-two-'));
+    const common = { update: 'coupled' as const, checkpointEvery: 100, logEvery: 1, progressStream: quiet };
+    const straight = makeTwoPlayerProblem(11);
+    const runA = await RunDirectory.create(root, 'straight', { seed: 11 });
+    await train({ run: runA, totalSteps: 40, ...straight, ...common });
+    const metrics = await runA.readMetrics();
+    // Both players learn: the model fits y, the adversary catches up with the moving w.
+    const mean = (key: string, xs: typeof metrics) => xs.reduce((t, m) => t + m[key], 0) / xs.length;
+    expect(mean('total', metrics.slice(-5))).toBeLessThan(0.1 * mean('total', metrics.slice(0, 5)));
+    expect(mean('adversary.total', metrics.slice(-5))).toBeLessThan(0.3 * mean('adversary.total', metrics.slice(0, 5)));
+
+    const runB = await RunDirectory.create(root, 'resumed', { seed: 11 });
+    const first = makeTwoPlayerProblem(11);
+    await train({ run: runB, totalSteps: 5, ...first, ...common });
+    first.dispose();
+    const saved = await loadLatestCheckpoint(runB);
+    const names = Object.keys(saved!.tensors);
+    tf.dispose(saved!.tensors);
+    // Adam's iteration count and one moment pair per variable, for each phase under its own name.
+    expect(names.filter((n) => n.startsWith('optimizer/model/'))).toHaveLength(1 + 2 * 2);
+    expect(names.filter((n) => n.startsWith('optimizer/adversary/'))).toHaveLength(1 + 2 * 1);
+
+    const second = makeTwoPlayerProblem(11); // fresh weights, optimizers and stream
+    const resumed = await train({ run: await RunDirectory.create(root, 'resumed', { seed: 11 }), totalSteps: 40, ...second, ...common });
+    expect(resumed.resumedFrom).toBe(5);
+    // An optimizer left fresh would count 35 steps, not 40, and restart its moments.
+    expect(second.model.iterations).toBe(40);
+    expect(second.adversary.iterations).toBe(40);
+    for (const key of ['w', 'c'] as const) {
+      const expected = Array.from(await straight[key].data());
+      const actual = Array.from(await second[key].data());
+      for (let i = 0; i < 3; i++) expect(actual[i]).toBeCloseTo(expected[i], 5);
+    }
+    straight.dispose();
+    second.dispose();
+  });
+
+  it('logs later phases as <phase>.<term> and names them when a loss is not finite', async () => {
+    const root = await mkdtemp(join(os.tmpdir(), 'trainer-names-'));
+    const chase = makeChase();
+    const run = await RunDirectory.create(root, 'names', {});
+    await train({ run, totalSteps: 1, update: 'alternating', phases: chase.phases, variables: chase.variables, progressStream: quiet });
+    expect(Object.keys((await run.readMetrics())[0]).sort()).toEqual(['adversary.read', 'adversary.total', 'step', 'time', 'total']);
+
+    const nanRun = await RunDirectory.create(root, 'nan', {});
+    const [model, adversary] = chase.phases;
+    const poisoned = { ...adversary, losses: (step: number) => {
+      const losses = adversary.losses(step);
+      return step < 2 ? losses : { ...losses, total: tf.mul(losses.total, NaN) as tf.Scalar };
+    } };
+    const error = await train({ run: nanRun, totalSteps: 10, update: 'coupled', phases: [model, poisoned], variables: chase.variables, progressStream: quiet })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    expect((error as Error).message).toMatch(/step 3 \(total=[0-9.]+, adversary\.total=NaN, adversary\.read=[0-9.]+\)/);
+    chase.dispose();
+  });
+
+  it('rejects phases that could not train or checkpoint correctly, naming the field', async () => {
+    const root = await mkdtemp(join(os.tmpdir(), 'trainer-invalid-'));
+    const run = await RunDirectory.create(root, 'invalid', {});
+    const chase = makeChase();
+    const [model, adversary] = chase.phases;
+    const base = { run, totalSteps: 1, variables: chase.variables, progressStream: quiet };
+    const attempt = (phases: TrainingPhase[], update: 'single' | 'alternating' | 'coupled' = 'coupled', variables: Record<string, tf.Variable> = chase.variables) =>
+      train({ ...base, phases, update, variables });
+
+    await expect(attempt([model, adversary], 'coupled', { w: chase.w })).rejects.toThrow(/phase "adversary" .*"chase_v_\d+".*missing from `variables`/);
+    await expect(attempt([model, { ...adversary, name: 'model' }])).rejects.toThrow(/two phases are named "model"/);
+    await expect(attempt([model, { ...adversary, variables: [chase.v, chase.w] }])).rejects.toThrow(/both phase "model" and phase "adversary"/);
+    await expect(attempt([model, { ...adversary, optimizer: model.optimizer }])).rejects.toThrow(/share one `optimizer`/);
+    await expect(attempt([model, { ...adversary, variables: [] }])).rejects.toThrow(/phase "adversary" has no `variables`/);
+    await expect(attempt([])).rejects.toThrow(/`phases` is empty/);
+    await expect(attempt([model, adversary], 'single')).rejects.toThrow(/'single' takes exactly one phase, got 2/);
+    // Nothing ran: the weights are untouched and no checkpoint was written.
+    expect(await scalarOf(chase.w)).toBe(1);
+    expect(await loadLatestCheckpoint(run)).toBeNull();
+    chase.dispose();
   });
 });

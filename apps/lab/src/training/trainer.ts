@@ -1,28 +1,42 @@
 /**
- * The one training loop (single-optimiser mode for now; the model issues add the
- * adversarial-alternating and coupled-optimiser modes here, never a copy per model).
+ * The one training loop, for every model's update mode (never a copy per model):
+ *   - 'single'      one optimiser over one loss (the `optimizer` + `losses` shorthand);
+ *   - 'alternating' phases run in order, each seeing the weights the previous one just
+ *                   updated (GAN: discriminator, then generator);
+ *   - 'coupled'     every phase's gradients are taken at the same weights, then every
+ *                   optimiser applies its own (CSVAE: M1+M2 and the adversary, jointly).
  *
- * It resumes from the run's latest checkpoint (weights, optimizer moments and the
- * caller's state such as the RNG), logs metrics as JSONL, shows a progress bar,
+ * It resumes from the run's latest checkpoint (weights, each phase's optimizer moments and
+ * the caller's state such as the RNG), logs metrics as JSONL, shows a progress bar,
  * checkpoints atomically every `checkpointEvery` steps and on Ctrl-C, and stops with an
  * error naming the step and the loss terms as soon as a loss is not finite.
  */
+import type { LossTerms, UpdateMode } from '@disentangle/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import { ProgressBar } from '../progress';
 import type { RunDirectory } from '../run/run-directory';
 import { loadLatestCheckpoint, restoreCheckpoint, saveCheckpoint } from '../run/checkpoints';
 
 /** Loss terms of one step: `total` is minimised, the rest are logged. */
-export type LossTerms = { total: tf.Scalar } & Record<string, tf.Scalar>;
+export type { LossTerms } from '@disentangle/kernels';
 
-export interface TrainerOptions {
+/** One optimiser's share of a training step. */
+export interface TrainingPhase {
+  /** Names the optimizer in checkpoints and prefixes the phase's logged terms (after the first phase). */
+  name: string;
+  /** What this phase's optimizer updates; each variable belongs to exactly one phase. */
+  variables: tf.Variable[];
+  optimizer: tf.Optimizer;
+  /** Builds the phase's losses; called once per step inside a gradient tape. */
+  losses: (step: number) => LossTerms;
+}
+
+interface CommonTrainerOptions {
   run: RunDirectory;
   /** Step count to reach (a resumed run continues from its checkpoint's step). */
   totalSteps: number;
+  /** Every variable by name: what checkpoints save and restore. */
   variables: Record<string, tf.Variable>;
-  optimizer: tf.Optimizer;
-  /** Builds the step's losses; called inside the optimizer's gradient tape. */
-  losses: (step: number) => LossTerms;
   /** Checkpoint period in steps (default 200), plus one at the end and on SIGINT. */
   checkpointEvery?: number;
   /** Metrics line period in steps (default 10). */
@@ -36,6 +50,24 @@ export interface TrainerOptions {
   /** Where the progress bar writes (default stderr); tests pass a sink. */
   progressStream?: NodeJS.WriteStream;
 }
+
+/** One optimizer over all of `variables`: the phase 'main' of a 'single' update. */
+export interface SingleOptimizerOptions extends CommonTrainerOptions {
+  optimizer: tf.Optimizer;
+  /** Builds the step's losses; called inside the optimizer's gradient tape. */
+  losses: (step: number) => LossTerms;
+  phases?: never;
+  update?: never;
+}
+
+export interface PhasedTrainerOptions extends CommonTrainerOptions {
+  phases: TrainingPhase[];
+  update: UpdateMode;
+  optimizer?: never;
+  losses?: never;
+}
+
+export type TrainerOptions = SingleOptimizerOptions | PhasedTrainerOptions;
 
 export interface TrainResult {
   /** Step reached. */
@@ -55,17 +87,140 @@ export class NonFiniteLossError extends Error {
   }
 }
 
+/** The phase the shorthand stands for; named 'main' so checkpoints from before phases existed still resume. */
+const SINGLE_PHASE_NAME = 'main';
+
+/** The options as phases plus an update mode, whichever form the caller used. */
+function resolvePhases(options: TrainerOptions): { phases: TrainingPhase[]; update: UpdateMode } {
+  if (options.phases === undefined) {
+    if (options.optimizer === undefined || options.losses === undefined) {
+      throw new Error('train: give either `optimizer` and `losses`, or `phases` and `update`');
+    }
+    // Object.values order: the variable order the optimizer's saved slots follow.
+    const phase = { name: SINGLE_PHASE_NAME, variables: Object.values(options.variables), optimizer: options.optimizer, losses: options.losses };
+    return { phases: [phase], update: 'single' };
+  }
+  if (options.optimizer !== undefined || options.losses !== undefined) {
+    throw new Error('train: `optimizer` and `losses` are the single-optimiser shorthand; with `phases`, give each phase its own');
+  }
+  validatePhases(options.phases, options.update, options.variables);
+  return { phases: options.phases, update: options.update };
+}
+
+/** Fails before any step runs, naming the field, on phases that could not train or checkpoint correctly. */
+function validatePhases(phases: TrainingPhase[], update: UpdateMode, variables: Record<string, tf.Variable>): void {
+  if (!['single', 'alternating', 'coupled'].includes(update)) {
+    throw new Error(`train: \`update\` must be 'single', 'alternating' or 'coupled', got ${JSON.stringify(update)}`);
+  }
+  if (phases.length === 0) throw new Error('train: `phases` is empty; give at least one phase');
+  if (update === 'single' && phases.length > 1) {
+    throw new Error(`train: update 'single' takes exactly one phase, got ${phases.length} (${phases.map((p) => p.name).join(', ')}); use 'alternating' or 'coupled'`);
+  }
+  const checkpointed = new Set(Object.values(variables));
+  const phaseOfVariable = new Map<tf.Variable, string>();
+  const phaseOfOptimizer = new Map<tf.Optimizer, string>();
+  const names = new Set<string>();
+  for (const phase of phases) {
+    // The name becomes the checkpoint prefix `optimizer/<name>/`.
+    if (phase.name === '' || phase.name.includes('/')) {
+      throw new Error(`train: phase name ${JSON.stringify(phase.name)} is invalid (\`phases[].name\` must be non-empty, without '/')`);
+    }
+    if (names.has(phase.name)) throw new Error(`train: two phases are named "${phase.name}" (\`phases[].name\` must be unique)`);
+    names.add(phase.name);
+    if (phase.variables.length === 0) throw new Error(`train: phase "${phase.name}" has no \`variables\` to optimise`);
+    const sharedWith = phaseOfOptimizer.get(phase.optimizer);
+    if (sharedWith !== undefined) {
+      throw new Error(`train: phases "${sharedWith}" and "${phase.name}" share one \`optimizer\`; give each phase its own`);
+    }
+    phaseOfOptimizer.set(phase.optimizer, phase.name);
+    for (const variable of phase.variables) {
+      if (!checkpointed.has(variable)) {
+        throw new Error(`train: phase "${phase.name}" optimises variable "${variable.name}", which is missing from \`variables\` (checkpoints would lose it)`);
+      }
+      const owner = phaseOfVariable.get(variable);
+      if (owner !== undefined) {
+        throw new Error(`train: variable "${variable.name}" is in the \`variables\` of both phase "${owner}" and phase "${phase.name}"; each variable belongs to one optimiser`);
+      }
+      phaseOfVariable.set(variable, phase.name);
+    }
+  }
+}
+
+/** A phase's loss value and gradients, at the current weights. The caller disposes all of it. */
+interface PhaseGradients {
+  phase: TrainingPhase;
+  /** `total` first, then the other terms, as the phase returned them. */
+  terms: Record<string, tf.Scalar>;
+  grads: tf.NamedTensorMap;
+}
+
+function computePhaseGradients(phase: TrainingPhase, step: number): PhaseGradients {
+  let logged: Record<string, tf.Scalar> = {};
+  const { value, grads } = tf.variableGrads(() => {
+    const losses = phase.losses(step);
+    // The tape disposes everything but `total`; keep the other terms for logging.
+    logged = Object.fromEntries(Object.entries(losses).filter(([k]) => k !== 'total').map(([k, v]) => [k, tf.keep(v)]));
+    return losses.total;
+  }, phase.variables);
+  return { phase, terms: { total: value, ...logged }, grads };
+}
+
+function applyPhaseGradients({ phase, grads }: PhaseGradients): void {
+  // In the phase's variable order, as minimize() does: the optimizer's slots are positional,
+  // so a variable without a gradient this step must still keep its place (and checkpoints their order).
+  phase.optimizer.applyGradients(phase.variables.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+  tf.dispose(Object.values(grads));
+}
+
+/** One training step over every phase; returns each phase's terms (the caller disposes them). */
+function runStep(phases: TrainingPhase[], update: UpdateMode, step: number): PhaseGradients[] {
+  const done: PhaseGradients[] = [];
+  try {
+    for (const phase of phases) {
+      const computed = computePhaseGradients(phase, step);
+      done.push(computed);
+      // Alternating (and single): update now, so the next phase sees the new weights.
+      if (update !== 'coupled') applyPhaseGradients(computed);
+    }
+    // Coupled: every gradient was taken at the same weights; only now apply them all.
+    if (update === 'coupled') for (const computed of done) applyPhaseGradients(computed);
+  } catch (error) {
+    for (const { terms, grads } of done) tf.dispose([...Object.values(terms), ...Object.values(grads)]);
+    throw error;
+  }
+  return done;
+}
+
+/** Logged names: the first phase's terms as they are, later phases' as `<phase>.<term>`. */
+async function readTerms(results: PhaseGradients[]): Promise<Record<string, number>> {
+  const values: Record<string, number> = {};
+  try {
+    for (const [index, { phase, terms }] of results.entries()) {
+      const prefix = index === 0 ? '' : `${phase.name}.`;
+      for (const [name, t] of Object.entries(terms)) values[prefix + name] = (await t.data())[0];
+    }
+  } finally {
+    tf.dispose(results.flatMap(({ terms }) => Object.values(terms)));
+  }
+  return values;
+}
+
+function optimizersByPhase(phases: TrainingPhase[]): Record<string, tf.Optimizer> {
+  return Object.fromEntries(phases.map((p) => [p.name, p.optimizer]));
+}
+
 export async function train(options: TrainerOptions): Promise<TrainResult> {
-  const { run, totalSteps, variables, optimizer } = options;
+  const { run, totalSteps, variables } = options;
+  const { phases, update } = resolvePhases(options);
+  const optimizers = optimizersByPhase(phases);
   const checkpointEvery = options.checkpointEvery ?? 200;
   const logEvery = options.logEvery ?? 10;
-  const varList = Object.values(variables);
 
   let step = 0;
   const latest = await loadLatestCheckpoint(run);
   if (latest) {
     try {
-      await restoreCheckpoint(latest, variables, { optimizers: { main: optimizer } });
+      await restoreCheckpoint(latest, variables, { optimizers });
     } finally {
       tf.dispose(latest.tensors);
     }
@@ -77,7 +232,7 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
   const resumedFrom = step;
 
   const checkpoint = async () => {
-    await saveCheckpoint(run, step, variables, { user: options.getState?.() ?? {} }, { optimizers: { main: optimizer } });
+    await saveCheckpoint(run, step, variables, { user: options.getState?.() ?? {} }, { optimizers });
   };
 
   let interrupted = false;
@@ -94,21 +249,7 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
   let last: Record<string, number> = {};
   try {
     while (step < totalSteps) {
-      let terms: Record<string, tf.Scalar> = {};
-      const cost = optimizer.minimize(
-        () => {
-          const losses = options.losses(step);
-          // `total` comes back as the cost; the other terms are kept past the tape for logging.
-          terms = Object.fromEntries(Object.entries(losses).filter(([k]) => k !== 'total').map(([k, v]) => [k, tf.keep(v)]));
-          return losses.total;
-        },
-        true,
-        varList,
-      ) as tf.Scalar;
-      terms = { total: cost, ...terms };
-      const values: Record<string, number> = {};
-      for (const [name, t] of Object.entries(terms)) values[name] = (await t.data())[0];
-      tf.dispose(Object.values(terms));
+      const values = await readTerms(runStep(phases, update, step));
       step++;
       if (Object.values(values).some((v) => !Number.isFinite(v))) throw new NonFiniteLossError(step, values);
       last = values;
