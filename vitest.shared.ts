@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig, type UserConfig } from 'vitest/config';
 
 const source = (pkg: string, file = 'index.ts') => fileURLToPath(new URL(`./packages/${pkg}/src/${file}`, import.meta.url));
+const model = (pkg: string) => source(`models/${pkg}`);
 
 export function packageVitestConfig({ testTimeout = 120_000 }: { testTimeout?: number } = {}): UserConfig {
   return defineConfig({
@@ -17,6 +18,7 @@ export function packageVitestConfig({ testTimeout = 120_000 }: { testTimeout?: n
         '@disentangle/flows': source('flows'),
         '@disentangle/data': source('data'),
         '@disentangle/metrics': source('metrics'),
+        '@disentangle/csvae': model('csvae'),
       },
     },
     test: {

@@ -1,0 +1,17 @@
+/**
+ * @disentangle/csvae: paper 004 (Klys, Snell & Zemel 2018) — CSVAE and the baselines it
+ * compares, VAE, CondVAE and CondVAE-info, on vectors (the swiss roll) or images.
+ */
+export * from './config';
+export * from './losses';
+export * from './priors';
+export * from './attribute-switch';
+export * from './registry';
+export { LatentSubspaceModel, GaussianHead, type GaussianCode } from './models/latent-model';
+export { Vae } from './models/vae';
+export { CondVae } from './models/cond-vae';
+export { CondVaeInfo } from './models/cond-vae-info';
+export { Csvae } from './models/csvae';
+export { ParameterStore } from './networks/parameter-store';
+export { DenseNetwork } from './networks/dense-network';
+export { ConvEncoder, ConvDecoder, type ConvShape } from './networks/conv-network';
