@@ -11,6 +11,8 @@ import { addDemoCommand } from './commands/demo';
 import { addDoctorCommand } from './commands/doctor';
 import { addEvalCommand } from './commands/eval';
 import { addGlowDemoCommand } from './commands/glow-demo';
+import { addReproduceCommand } from './commands/reproduce';
+import { addTrainCommand } from './commands/train';
 
 const program = new Command()
   .name('disentangle')
@@ -22,6 +24,8 @@ addDemoCommand(program);
 addGlowDemoCommand(program);
 addBenchCommand(program);
 addDataCommand(program);
+addTrainCommand(program);
+addReproduceCommand(program);
 addEvalCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {

@@ -47,6 +47,8 @@ interface CommonTrainerOptions {
   getState?: () => Record<string, unknown>;
   setState?: (state: Record<string, unknown>) => void;
   label?: string;
+  /** Called before each step with the step about to run (e.g. to set a learning-rate schedule). */
+  beforeStep?: (step: number) => void;
   /** Where the progress bar writes (default stderr); tests pass a sink. */
   progressStream?: NodeJS.WriteStream;
 }
@@ -249,6 +251,7 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
   let last: Record<string, number> = {};
   try {
     while (step < totalSteps) {
+      options.beforeStep?.(step);
       const values = await readTerms(runStep(phases, update, step));
       step++;
       if (Object.values(values).some((v) => !Number.isFinite(v))) throw new NonFiniteLossError(step, values);

@@ -131,3 +131,19 @@ export function resolveCsvaeConfig(input: CsvaeConfigInput): CsvaeConfig {
 export function inputWidth(input: InputSpec): number {
   return input.kind === 'vector' ? input.dim : input.size * input.size * input.channels;
 }
+
+/**
+ * The paper's optimisation (appendix): Adam(β = (0.9, 0.999), ε = 1e-8, lr = 1e-3 / 2) for
+ * 2300 epochs, minibatches of 64, and PyTorch's MultiStepLR with milestones at epochs 3^i
+ * (i = 0..6) and γ = 0.1^(1/7), so the rate has fallen tenfold by epoch 729.
+ */
+export const PAPER_OPTIMISATION = {
+  learningRate: 1e-3 / 2,
+  beta1: 0.9,
+  beta2: 0.999,
+  epsilon: 1e-8,
+  epochs: 2300,
+  batchSize: 64,
+  milestoneEpochs: [1, 3, 9, 27, 81, 243, 729],
+  gamma: 0.1 ** (1 / 7),
+} as const;

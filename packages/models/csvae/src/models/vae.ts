@@ -57,15 +57,16 @@ export class Vae extends LatentSubspaceModel {
     ];
   }
 
-  /** G_ij(x) = D(E(x) + Σ_k (y'_k − y_k) · d_k): d_k = m_k(on) for exclusive labels (so i → j is −m_i + m_j), m_k(on) − m_k(off) otherwise. */
-  switchAttributes(batch: ModelBatch, target: tf.Tensor2D, reference: SwitchReference): tf.Tensor {
+  /**
+   * G_ij(x) = D(E(x) + s · Σ_k (y'_k − y_k) · d_k): d_k = m_k(on) for exclusive labels (so
+   * i → j is −m_i + m_j), m_k(on) − m_k(off) otherwise; s = `intensity` (default 1).
+   */
+  switchAttributes(batch: ModelBatch, target: tf.Tensor2D, reference: SwitchReference, options: SwitchOptions = {}): tf.Tensor {
     this.checkBatch(batch);
     return tf.tidy(() => {
       const directions = reference.presentMean.map((on, k) => (this.config.exclusive ? on : on.map((v, c) => v - reference.absentMean[k][c])));
-      const shift = tf.matMul(tf.sub(target, batch.y!), tf.tensor2d(directions)) as tf.Tensor2D;
+      const shift = tf.mul(tf.matMul(tf.sub(target, batch.y!), tf.tensor2d(directions)), options.intensity ?? 1) as tf.Tensor2D;
       return this.decodeCode(tf.add(this.encode(batch).mu, shift) as tf.Tensor2D);
     });
   }
 }
-
-export type { SwitchOptions };

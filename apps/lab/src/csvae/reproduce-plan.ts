@@ -1,0 +1,66 @@
+/**
+ * What `disentangle reproduce csvae` trains: the paper's experiments on our data, at full
+ * size or (--quick) small enough for under ten minutes on two cores.
+ *
+ * Stand-ins: CelebA-Glasses / -FacialHair / -GlassesFacialHair → procedural faces with the
+ * paper's subset rule (every example with the attribute, plus 2× / 1× as many without);
+ * TFD's expressions and identities → `face-expressions` (four expressions, many images per
+ * identity).
+ */
+import type { CsvaeConfigInput, CsvaeModelName } from '@disentangle/csvae';
+import type { CsvaeDataSpec } from './csvae-data';
+
+export interface ImageExperiment {
+  key: string;
+  /** The paper's dataset this stands in for. */
+  paperDataset: string;
+  data: CsvaeDataSpec;
+  /** Judge: attribute heads on 'faces', or the label head on 'face-expressions'. */
+  judge: { dataset: 'faces' | 'face-expressions'; task: 'attributes' | 'label' };
+}
+
+export interface ReproducePlan {
+  quick: boolean;
+  models: CsvaeModelName[];
+  swissRoll: { count: number; steps: number; batchSize: number };
+  images: ImageExperiment[];
+  imageSteps: number;
+  batchSize: number;
+  modelConfig: Partial<CsvaeConfigInput>;
+  judgeSteps: number;
+  judgeCount: number;
+}
+
+export function reproducePlan(quick: boolean, seed: number): ReproducePlan {
+  const count = quick ? 1500 : 6000;
+  const faces = (labels: string[], subsets: { attribute: string; negativesPerPositive: number }[]): CsvaeDataSpec => ({
+    dataset: 'faces', labels, count, seed, size: 32, identities: quick ? 150 : 600, subsets,
+  });
+  return {
+    quick,
+    models: ['vae', 'condvae', 'condvae-info', 'csvae'],
+    swissRoll: { count: quick ? 3000 : 10000, steps: quick ? 800 : 4000, batchSize: 64 },
+    images: [
+      { key: 'glasses', paperDataset: 'CelebA-Glasses', data: faces(['Eyeglasses'], [{ attribute: 'Eyeglasses', negativesPerPositive: 2 }]), judge: { dataset: 'faces', task: 'attributes' } },
+      { key: 'facial-hair', paperDataset: 'CelebA-FacialHair', data: faces(['Beard'], [{ attribute: 'Beard', negativesPerPositive: 1 }]), judge: { dataset: 'faces', task: 'attributes' } },
+      {
+        key: 'glasses-facial-hair',
+        paperDataset: 'CelebA-GlassesFacialHair',
+        data: faces(['Eyeglasses', 'Beard'], [{ attribute: 'Eyeglasses', negativesPerPositive: 2 }, { attribute: 'Beard', negativesPerPositive: 1 }]),
+        judge: { dataset: 'faces', task: 'attributes' },
+      },
+      {
+        key: 'expressions',
+        paperDataset: 'TFD',
+        data: { dataset: 'face-expressions', labels: 'one-hot', count, seed, size: 32, identities: quick ? 100 : 300 },
+        judge: { dataset: 'face-expressions', task: 'label' },
+      },
+    ],
+    imageSteps: quick ? 60 : 1500,
+    batchSize: 64,
+    // Smaller conv stages than the defaults keep a 2-core run inside its budget.
+    modelConfig: { convStages: [16, 32, 64], hidden: [128], headHidden: 64, zDim: 8, wDim: 2 },
+    judgeSteps: quick ? 300 : 2000,
+    judgeCount: quick ? 2000 : 6000,
+  };
+}
