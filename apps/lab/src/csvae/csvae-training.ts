@@ -46,7 +46,9 @@ export async function trainCsvae(options: CsvaeTrainingOptions): Promise<TrainRe
   const batchFor = (step: number): ModelBatch => {
     if (cached?.step !== step) {
       if (cached) tf.dispose([cached.batch.x, cached.batch.y!]);
-      cached = { step, batch: toBatch(data, gatherRows(data, iterator.next().indices)) };
+      // Drawn inside the first phase's gradient scope: kept, or that scope's end would free it.
+      const batch = toBatch(data, gatherRows(data, iterator.next().indices));
+      cached = { step, batch: { x: tf.keep(batch.x), y: tf.keep(batch.y) } };
     }
     return cached.batch;
   };

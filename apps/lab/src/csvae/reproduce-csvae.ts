@@ -62,7 +62,7 @@ export async function reproduceCsvae(options: ReproduceCsvaeOptions): Promise<{ 
     for (const name of plan.models) {
       const outcome = await trainCsvaeRun({
         runsDir: dir, name: `${experiment.key}-${name}`, model: name, data: experiment.data, modelConfig: plan.modelConfig,
-        steps: plan.imageSteps, batchSize: plan.batchSize, seed: options.seed, backend: options.backend,
+        steps: plan.imageSteps, batchSize: plan.batchSize, learningRate: plan.imageLearningRate, seed: options.seed, backend: options.backend,
         progressStream: options.progressStream, label: `${experiment.key} ${name}`,
       });
       models.push(await evaluateImageModel(outcome.model, outcome.data, experiment, judge.classifier, plan));
@@ -85,7 +85,7 @@ export async function reproduceCsvae(options: ReproduceCsvaeOptions): Promise<{ 
 async function swissRollExperiment(plan: ReproducePlan, dir: string, figures: string, options: ReproduceCsvaeOptions): Promise<CsvaeReproduction['swissRoll']> {
   const outcome = await trainCsvaeRun({
     runsDir: dir, name: 'swiss-roll-csvae', model: 'csvae', data: { dataset: 'swiss-roll', labels: ['label'], count: plan.swissRoll.count, seed: options.seed },
-    steps: plan.swissRoll.steps, batchSize: plan.swissRoll.batchSize, seed: options.seed, backend: options.backend,
+    steps: plan.swissRoll.steps, batchSize: plan.swissRoll.batchSize, learningRate: plan.swissRoll.learningRate, seed: options.seed, backend: options.backend,
     progressStream: options.progressStream, label: 'swiss roll csvae',
   });
   const { model, data, run } = outcome;
