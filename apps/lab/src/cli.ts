@@ -12,6 +12,8 @@ import { addDoctorCommand } from './commands/doctor';
 import { addEvalCommand } from './commands/eval';
 import { addGlowDemoCommand } from './commands/glow-demo';
 import { addReproduceCommand } from './commands/reproduce';
+import { addSampleCommand } from './commands/sample';
+import { addSwapCommand } from './commands/swap';
 import { addTrainCommand } from './commands/train';
 
 const program = new Command()
@@ -27,6 +29,8 @@ addDataCommand(program);
 addTrainCommand(program);
 addReproduceCommand(program);
 addEvalCommand(program);
+addSampleCommand(program);
+addSwapCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
