@@ -65,9 +65,11 @@ describe('disentangle eval classifier', () => {
 
 describe('disentangle eval <run-dir>', () => {
   it('fails clearly for a paper model that is not implemented yet', async () => {
-    const dir = await runWithConfig({ command: 'train', model: 'csvae', dataset: 'faces' });
+    const foreign = await runWithConfig({ command: 'train', model: 'csvae', dataset: 'faces' });
+    await expect(runEvalRunDirectory(foreign)).rejects.toThrow(/names model 'csvae' \(paper 004\) but is not a run written by `disentangle train csvae`/);
+    const dir = await runWithConfig({ command: 'train', model: 'cvae-gan', dataset: 'faces' });
     await expect(runEvalRunDirectory(dir)).rejects.toThrow(
-      /model 'csvae' \(CSVAE; paper 004\) is not implemented yet — @disentangle\/csvae does not exist[\s\S]*attribute-switch accuracy, identity MSE/,
+      /model 'cvae-gan' \(cVAE-GAN with SPADE \+ AdaIN decoder \(the full model\); paper 000\) is not implemented yet — @disentangle\/cvae-gan does not exist[\s\S]*When it exists, eval will report: Acc/,
     );
     const jdvae = await runWithConfig({ model: 'PA1' });
     await expect(runEvalRunDirectory(jdvae)).rejects.toThrow(/model 'pa1' .*paper 001\) is not implemented yet[\s\S]*SR\(\+\), SR\(−\), LPIPS-substitute, BCA/);

@@ -12,6 +12,8 @@
  *     model is implemented yet, so for now this names the model, its paper and the metrics it
  *     will report, and fails.
  */
+import { evaluateCsvaeRun } from '../csvae/evaluate-run';
+import { isCsvaeRunConfig } from '../csvae/trained-run';
 import { Command, InvalidArgumentError } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -119,10 +121,11 @@ export async function runEvalClassifier(options: EvalClassifierOptions): Promise
 export class NotEvaluableError extends Error {}
 
 /**
- * Evaluates a run directory. Today no paper model exists, so this reads config.json and
- * throws an error that says what the run is and what will be measured once its model exists.
+ * Evaluates a run directory: a paper-004 run gets its metrics (metrics.json / metrics.md in the
+ * run); a run of a model not implemented yet gets an error that says what the run is and what
+ * will be measured once its model exists.
  */
-export async function runEvalRunDirectory(runDir: string): Promise<never> {
+export async function runEvalRunDirectory(runDir: string): Promise<{ markdown: string }> {
   const configPath = join(resolve(runDir), 'config.json');
   let text: string;
   try {
@@ -140,6 +143,7 @@ export async function runEvalRunDirectory(runDir: string): Promise<never> {
     throw new NotEvaluableError(`cannot parse ${configPath}: ${(error as Error).message}`);
   }
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new NotEvaluableError(`${configPath} does not hold a JSON object`);
+  if (isCsvaeRunConfig(config)) return evaluateCsvaeRun(runDir);
   const model = config.model;
   if (typeof model !== 'string' || model === '') throw new NotEvaluableError(`${configPath} has no "model" field; cannot tell which paper's metrics apply`);
   const command = typeof config.command === 'string' ? config.command : undefined;
@@ -151,6 +155,11 @@ export async function runEvalRunDirectory(runDir: string): Promise<never> {
   const paper = paperOfModel(model);
   if (!paper) throw new NotEvaluableError(`run ${runDir}: unknown model '${model}' in ${configPath}; no paper's metrics apply to it`);
   const info = PAPER_METRICS[paper.paper];
+  if (paper.paper === '004') {
+    throw new NotEvaluableError(
+      `run ${runDir}: config.json names model '${paper.model}' (paper 004) but is not a run written by \`disentangle train ${paper.model}\` (no family: 'csvae', model config and data spec), so it cannot be rebuilt and evaluated. Train one with \`disentangle train ${paper.model} --dataset faces\`.`,
+    );
+  }
   throw new NotEvaluableError(
     [
       `run ${runDir}: model '${paper.model}' (${paper.description}; paper ${paper.paper}) is not implemented yet — ${paper.package} does not exist in this repository, so the run cannot be evaluated.`,
@@ -166,7 +175,9 @@ export function addEvalCommand(program: Command): void {
     .description("evaluate a run with its paper's metrics, or train/load an evaluation classifier (`eval classifier`)")
     .argument('<run-dir>', 'run directory holding config.json')
     .action(async (runDir: string) => {
-      await runEvalRunDirectory(runDir);
+      await initBackend({ backend: 'auto' });
+      const { markdown } = await runEvalRunDirectory(runDir);
+      process.stdout.write(`${await readFile(markdown, 'utf8')}\nwrote ${markdown}\n`);
     });
   withCommonOptions(
     evalCommand

@@ -23,6 +23,7 @@ export interface TrainCommandOptions extends CommonOptions {
   subset?: string[];
   zDim?: number;
   wDim?: number;
+  reconstruction?: 'mean' | 'sum';
   steps: number;
   seconds?: number;
   batch: number;
@@ -61,7 +62,11 @@ export async function runTrainCommand(modelName: string, options: TrainCommandOp
       dir: options.dir,
       subsets: options.subset?.map((s) => ({ attribute: s.split(':')[0], negativesPerPositive: Number(s.split(':')[1]) })),
     },
-    modelConfig: { ...(options.zDim ? { zDim: options.zDim } : {}), ...(options.wDim ? { wDim: options.wDim } : {}) },
+    modelConfig: {
+      ...(options.zDim ? { zDim: options.zDim } : {}),
+      ...(options.wDim ? { wDim: options.wDim } : {}),
+      ...(options.reconstruction ? { reconstructionReduction: options.reconstruction } : {}),
+    },
     steps: options.steps,
     batchSize: options.batch,
     learningRate: options.learningRate,
@@ -90,6 +95,7 @@ export function addTrainCommand(program: Command): void {
     .option('--subset <attr:ratio>', 'paper subsets: every example with attr and ratio× as many without (repeatable)', parseSubset)
     .option('--z-dim <n>', 'dimension of Z', parsePositiveInt)
     .option('--w-dim <n>', 'dimension of each subspace W_i', parsePositiveInt)
+    .addOption(new Option('--reconstruction <reduction>', '−log p(x|·) summed over pixels or averaged (default: sum for images, mean for vectors)').choices(['sum', 'mean']))
     .option('--steps <n>', 'training steps', parsePositiveInt, 2000)
     .option('--seconds <n>', 'stop (with a checkpoint) after this many seconds', parsePositiveInt)
     .option('--batch <n>', 'batch size', parsePositiveInt, PAPER_OPTIMISATION.batchSize)

@@ -65,7 +65,7 @@ export async function reproduceCsvae(options: ReproduceCsvaeOptions): Promise<{ 
         steps: plan.imageSteps, batchSize: plan.batchSize, learningRate: plan.imageLearningRate, seed: options.seed, backend: options.backend,
         progressStream: options.progressStream, label: `${experiment.key} ${name}`,
       });
-      models.push(await evaluateImageModel(outcome.model, outcome.data, experiment, judge.classifier, plan));
+      models.push(await evaluateImageModel(outcome.model, outcome.data, judge.classifier, { groundTruth: experiment.key === 'glasses-facial-hair' }));
       trained.push({ model: outcome.model, data: outcome.data });
       log(`${experiment.key} ${name}: switch accuracy ${(models[models.length - 1].switchAccuracy * 100).toFixed(1)}%`);
     }
@@ -153,12 +153,15 @@ async function judge(classifier: EvaluationClassifier, images: Float32Array, siz
   return { attributes: attributes.length ? Float32Array.from(attributes) : undefined, label: labels.length ? Int32Array.from(labels) : undefined };
 }
 
-async function evaluateImageModel(
+/**
+ * Method 1 (and, where the data allow, Method 2, removal counterfactuals and — with
+ * `groundTruth` — MIG/DCI) for one trained image model, judged by `classifier`.
+ */
+export async function evaluateImageModel(
   model: LatentSubspaceModel,
   data: CsvaeData,
-  experiment: ImageExperiment,
   classifier: EvaluationClassifier,
-  plan: ReproducePlan,
+  { groundTruth = false }: { groundTruth?: boolean } = {},
 ): Promise<ImageModelResult> {
   if (data.input.kind !== 'image') throw new Error('evaluateImageModel: image data expected');
   const { size, channels } = data.input;
@@ -188,9 +191,8 @@ async function evaluateImageModel(
     change: meanSquaredChange(switched, await mapRows(data, requests.map((r) => r.index), (b) => tf.clone(b.x))),
   };
   if (data.exclusive && data.dataset.identities) Object.assign(result, await identityMse(model, data, reference));
-  if (data.dataset.factors && data.dataset.factorSpecs && experiment.key === 'glasses-facial-hair') Object.assign(result, await groundTruthScores(model, data));
+  if (groundTruth && data.dataset.factors && data.dataset.factorSpecs) Object.assign(result, await groundTruthScores(model, data));
   if (!data.exclusive && data.dataset.generator) result.removalCounterfactualMse = await removalCounterfactualMse(model, data, reference);
-  void plan;
   return result;
 }
 

@@ -20,7 +20,7 @@ export function isCsvaeRunConfig(config: Record<string, unknown>): config is Csv
 }
 
 export interface OpenedCsvaeRun {
-  run: RunDirectory;
+  run: RunDirectory<CsvaeRunConfig>;
   model: LatentSubspaceModel;
   data: CsvaeData;
   step: number;
@@ -41,5 +41,5 @@ export async function openCsvaeRun(runPath: string, { loadData = true }: { loadD
     tf.dispose(checkpoint.tensors);
   }
   const data = loadData ? await loadCsvaeData(run.config.data) : (undefined as unknown as CsvaeData);
-  return { run, model, data, step: checkpoint.step };
+  return { run: run as RunDirectory<CsvaeRunConfig>, model, data, step: checkpoint.step };
 }
