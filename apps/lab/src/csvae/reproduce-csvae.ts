@@ -311,7 +311,7 @@ async function writeVarietyFigure(file: string, trained: { model: LatentSubspace
   rows.reduce((offset, r) => (all.set(r, offset), offset + r.length), 0);
   const { size, channels } = data.input;
   await writeImageGrid(file, { data: all, count: trained.length * 8, height: size, width: size, channels }, {
-    columns: 8, zoom: 3, rowLabels: trained.map((t) => t.model.name), columnLabels: ['input', 'CSVAE: W axis 1 / others: ×0.5', '', '', '', '', '', '→ ×2.5'],
-    title: `+${data.labelNames[0]}: seven variants per model`,
+    columns: 8, zoom: 3, rowLabels: trained.map((t) => t.model.name), columnLabels: ['input', '1', '2', '3', '4', '5', '6', '7'],
+    title: `+${data.labelNames[0]}: CSVAE along W's first axis (−2σ…+2σ); others at intensity 0.5…2.5`,
   });
 }
