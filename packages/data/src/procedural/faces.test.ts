@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { FACE, FACE_DEFAULTS, FACE_EYE_REGION, FACE_LOWER_REGION, identityFactors, makeFacesGenerator } from './faces';
 import {
   bytesEqual, changedPixels, expectFactorsInSpec, expectRangesCovered, expectUnitRange, maxAbsDiff, pixelTouches, renderBatch, renderOne, seeded,
+  expectDeterministicPerSeed,
 } from './test-helpers';
 
 const g = makeFacesGenerator({ identities: 500 });
@@ -16,14 +17,7 @@ function maleIdentity(): number[] {
 
 describe('faces', () => {
   it('is deterministic per seed and differs between seeds, at 64 and 32', () => {
-    for (const size of [64, 32]) {
-      const a = renderBatch(g, 11, 6, size).images;
-      const b = renderBatch(g, 11, 6, size).images;
-      const c = renderBatch(g, 12, 6, size).images;
-      expect(bytesEqual(a, b)).toBe(true);
-      expect(bytesEqual(a, c)).toBe(false);
-      expectUnitRange(a);
-    }
+    expectDeterministicPerSeed(g, [11, 12], 6, [64, 32]);
   });
 
   it('samples every factor inside its spec and covers the ranges', () => {

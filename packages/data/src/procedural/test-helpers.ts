@@ -96,3 +96,13 @@ export function changedPixels(a: Float32Array, b: Float32Array, size: number, to
 export function pixelTouches(x: number, y: number, size: number, r: { x0: number; y0: number; x1: number; y1: number }): boolean {
   return (x + 1) / size > r.x0 && x / size < r.x1 && (y + 1) / size > r.y0 && y / size < r.y1;
 }
+
+/** Rendering is a pure function of the seed: the same seed gives the same bytes, another seed different ones, all in [0, 1]. */
+export function expectDeterministicPerSeed(g: ProceduralGenerator, seeds: [number, number], count: number, sizes: number[]): void {
+  for (const size of sizes) {
+    const a = renderBatch(g, seeds[0], count, size).images;
+    expect(bytesEqual(a, renderBatch(g, seeds[0], count, size).images)).toBe(true);
+    expect(bytesEqual(a, renderBatch(g, seeds[1], count, size).images)).toBe(false);
+    expectUnitRange(a);
+  }
+}
