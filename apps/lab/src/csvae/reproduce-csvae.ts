@@ -11,7 +11,7 @@
  *      Figure 3-style variety grids.
  * Every run lives in runs/reproduce-csvae[-quick]/<experiment>-<model>/ and resumes.
  */
-import { Csvae, type LatentSubspaceModel } from '@disentangle/csvae';
+import { Csvae, type LatentSubspaceModel, type SwitchReference } from '@disentangle/csvae';
 import { writeImageGrid, type ImageDataset } from '@disentangle/data';
 import { writeFileAtomic, type BackendChoice } from '@disentangle/kernels';
 import { dci, identityPreservingMse, loadOrTrainClassifier, mutualInformationGap, type EvaluationClassifier, type FactorKind } from '@disentangle/metrics';
@@ -23,7 +23,7 @@ import type { CsvaeData } from './csvae-data';
 import { encodeRows, knnAccuracy, mapRows, switchOutputs, switchReferenceFor, switchRequests, varietyPoints, type SwitchRequest } from './csvae-evaluation';
 import { trainCsvaeRun } from './csvae-run';
 import { renderCsvaeReport, type CsvaeReproduction, type ImageModelResult } from './csvae-report';
-import { reproducePlan, type ImageExperiment, type ReproducePlan } from './reproduce-plan';
+import { reproducePlan, type ReproducePlan } from './reproduce-plan';
 
 export interface ReproduceCsvaeOptions {
   quick: boolean;
@@ -207,7 +207,7 @@ function meanSquaredChange(a: Float32Array, b: Float32Array): number {
  * CSVAE the point p_j is chosen per target label among a 3×3 grid in W_j by the validation
  * MSE, as the paper chooses p_j on its validation set.
  */
-async function identityMse(model: LatentSubspaceModel, data: CsvaeData, reference: ReturnType<typeof switchReferenceFor> extends Promise<infer R> ? R : never) {
+async function identityMse(model: LatentSubspaceModel, data: CsvaeData, reference: SwitchReference) {
   const k = data.labelNames.length;
   const ids = data.dataset.identities!;
   const argmax = (i: number) => { let best = 0; for (let c = 1; c < k; c++) if (data.y[i * k + c] > data.y[i * k + best]) best = c; return best; };
@@ -257,7 +257,7 @@ async function groundTruthScores(model: LatentSubspaceModel, data: CsvaeData) {
  * Removal counterfactual MSE: for test examples with a label on, G(x → off) against the
  * generator's own rendering of x's factors with that attribute removed (the true answer).
  */
-async function removalCounterfactualMse(model: LatentSubspaceModel, data: CsvaeData, reference: Parameters<LatentSubspaceModel['switchAttributes']>[2]): Promise<number> {
+async function removalCounterfactualMse(model: LatentSubspaceModel, data: CsvaeData, reference: SwitchReference): Promise<number> {
   const dataset = data.dataset as ImageDataset & { generator: NonNullable<ImageDataset['generator']> };
   const k = data.labelNames.length;
   const factorIndex = (label: string) => dataset.factorSpecs!.findIndex((s) => s.name === ({ Eyeglasses: 'glasses', Beard: 'beard' } as Record<string, string>)[label]);
@@ -284,7 +284,7 @@ async function writeVarietyFigure(file: string, trained: { model: LatentSubspace
   const { data } = trained[0];
   if (data.input.kind !== 'image') return;
   const k = data.labelNames.length;
-  const source = Array.from(data.split.test).find((i) => data.y[i * k] < 0.5 && (!data.exclusive || true));
+  const source = Array.from(data.split.test).find((i) => data.y[i * k] < 0.5);
   if (source === undefined) return;
   const target = data.exclusive ? data.labelNames.map((_, c) => (c === 0 ? 1 : 0)) : Array.from(data.y.subarray(source * k, (source + 1) * k)).map((v, c) => (c === 0 ? 1 : v));
   const intensities = [0.5, 0.75, 1, 1.25, 1.5, 2, 2.5];
