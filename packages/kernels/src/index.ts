@@ -20,3 +20,5 @@ export * from './losses/gradient-reversal';
 export * from './random/seeded-random';
 export * from './float64/square-matrix';
 export * from './model/generative-model';
+export * from './model/capabilities';
+export * from './model/model-entry';

@@ -20,6 +20,8 @@ export type LossTerms = { total: tf.Scalar } & Record<string, tf.Scalar>;
 export interface ModelBatch {
   x: tf.Tensor;
   y?: tf.Tensor2D;
+  /** Semi-supervised batches: 1 where the row's labels y are known, 0 where they must be inferred ([batch]). */
+  labelled?: tf.Tensor1D;
 }
 
 export type UpdateMode = 'single' | 'alternating' | 'coupled';
