@@ -18,6 +18,7 @@ export function packageVitestConfig({ testTimeout = 120_000 }: { testTimeout?: n
         '@disentangle/flows': source('flows'),
         '@disentangle/data': source('data'),
         '@disentangle/metrics': source('metrics'),
+        '@disentangle/training': source('training'),
         '@disentangle/csvae': model('csvae'),
       },
     },

@@ -13,9 +13,9 @@
  */
 import type { LossTerms, UpdateMode } from '@disentangle/kernels';
 import * as tf from '@tensorflow/tfjs-core';
-import { ProgressBar } from '../progress';
-import type { RunDirectory } from '../run/run-directory';
-import { loadLatestCheckpoint, restoreCheckpoint, saveCheckpoint } from '../run/checkpoints';
+import { ProgressBar } from './progress';
+import type { RunDirectory } from './run-directory';
+import { loadLatestCheckpoint, OPTIMIZER_PREFIX, restoreCheckpoint, saveCheckpoint } from './checkpoints';
 
 /** Loss terms of one step: `total` is minimised, the rest are logged. */
 export type { LossTerms } from '@disentangle/kernels';
@@ -51,6 +51,8 @@ interface CommonTrainerOptions {
   beforeStep?: (step: number) => void;
   /** Where the progress bar writes (default stderr); tests pass a sink. */
   progressStream?: NodeJS.WriteStream;
+  /** Told when a checkpoint lacks an optimizer's state (default console.warn). */
+  onWarning?: (message: string) => void;
 }
 
 /** One optimizer over all of `variables`: the phase 'main' of a 'single' update. */
@@ -222,7 +224,12 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
   const latest = await loadLatestCheckpoint(run);
   if (latest) {
     try {
-      await restoreCheckpoint(latest, variables, { optimizers });
+      // Published weights leave the optimiser state out: those phases continue with fresh moments.
+      const saved = Object.fromEntries(Object.entries(optimizers).filter(([name]) => Object.keys(latest.tensors).some((key) => key.startsWith(`${OPTIMIZER_PREFIX}${name}/`))));
+      for (const name of Object.keys(optimizers).filter((n) => !(n in saved))) {
+        (options.onWarning ?? console.warn)(`checkpoint ${latest.dir} holds no state for optimizer "${name}"; it starts with fresh moments`);
+      }
+      await restoreCheckpoint(latest, variables, { optimizers: saved });
     } finally {
       tf.dispose(latest.tensors);
     }

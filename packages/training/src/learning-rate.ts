@@ -27,3 +27,28 @@ export function milestonesInSteps(
 export function setLearningRate(optimizers: tf.Optimizer[], rate: number): void {
   for (const optimizer of optimizers) (optimizer as unknown as { learningRate: number }).learningRate = rate;
 }
+
+/** How a paper's epoch schedule meets a run: at the paper's epochs, shrunk to the run, or not at all. */
+export type ScheduleMode = 'paper' | 'scaled' | 'constant';
+
+/** A paper's MultiStepLR, as model entries declare it. */
+export interface EpochSchedule {
+  milestoneEpochs: readonly number[];
+  gamma: number;
+  paperEpochs: number;
+}
+
+/**
+ * The rate at each step: constant, or the paper's MultiStepLR placed by `mode` (see
+ * `milestonesInSteps`). Without a paper schedule the rate is constant whatever the mode.
+ */
+export function learningRateSchedule(
+  initial: number,
+  { schedule, mode, stepsPerEpoch, totalSteps }: { schedule?: EpochSchedule; mode: ScheduleMode; stepsPerEpoch: number; totalSteps: number },
+): (step: number) => number {
+  if (!(initial > 0)) throw new Error(`learningRateSchedule: initial rate must be > 0, got ${initial}`);
+  if (!['paper', 'scaled', 'constant'].includes(mode)) throw new Error(`learningRateSchedule: mode must be 'paper', 'scaled' or 'constant', got ${JSON.stringify(mode)}`);
+  if (mode === 'constant' || !schedule) return () => initial;
+  const milestones = milestonesInSteps(schedule.milestoneEpochs, { mode, stepsPerEpoch, totalSteps, paperEpochs: schedule.paperEpochs });
+  return multiStepLearningRate(initial, milestones, schedule.gamma);
+}

@@ -5,8 +5,8 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadLatestCheckpoint } from '../run/checkpoints';
-import { RunDirectory } from '../run/run-directory';
+import { loadLatestCheckpoint } from './checkpoints';
+import { RunDirectory } from './run-directory';
 import { NonFiniteLossError, train, type TrainingPhase } from './trainer';
 
 const quiet = { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream;
@@ -108,6 +108,30 @@ const scalarOf = async (t: tf.Tensor) => (await t.data())[0];
 describe('train', () => {
   beforeAll(async () => {
     await tf.setBackend('cpu');
+  });
+
+  it('resumes from a checkpoint without optimizer state (published weights): warns and continues with fresh moments', async () => {
+    const root = await mkdtemp(join(os.tmpdir(), 'trainer-'));
+    const run = await RunDirectory.create(root, 'weights-only', { seed: 3 });
+    const first = makeProblem(3);
+    await train({ run, totalSteps: 6, ...first, checkpointEvery: 100, progressStream: quiet });
+    const w = Array.from(await first.variables.w.data());
+    first.dispose();
+    // Strip the optimizer's tensors from the checkpoint, as `reproduce --publish` does.
+    const latest = (await loadLatestCheckpoint(run))!;
+    const { saveWeights } = await import('@disentangle/kernels');
+    const modelOnly = Object.fromEntries(Object.entries(latest.tensors).filter(([name]) => !name.startsWith('optimizer/')));
+    await saveWeights(latest.dir, modelOnly, { metadata: { checkpoint: { step: latest.step, savedAt: latest.savedAt, state: latest.state } } });
+    tf.dispose(latest.tensors);
+    const second = makeProblem(99); // another initialisation: the weights must come from the checkpoint
+    const warnings: string[] = [];
+    const result = await train({ run, totalSteps: 8, ...second, checkpointEvery: 100, progressStream: quiet, onWarning: (m) => warnings.push(m) });
+    expect(result.resumedFrom).toBe(6);
+    expect(warnings).toEqual([expect.stringMatching(/holds no state for optimizer "main"; it starts with fresh moments/)]);
+    // It started from the saved weights, not from its own initialisation.
+    const moved = Array.from(await second.variables.w.data()).map((v, i) => Math.abs(v - w[i]));
+    expect(Math.max(...moved)).toBeLessThan(0.25); // two Adam steps at lr 0.1
+    second.dispose();
   });
 
   it('lowers the loss and, interrupted and resumed, ends exactly where an uninterrupted run does', async () => {
