@@ -19,3 +19,5 @@ export * from './folder';
 export * from './registry';
 export * from './load-dataset';
 export * from './procedural';
+export * from './point-sets';
+export * from './prepared-data';

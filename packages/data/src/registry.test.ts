@@ -7,7 +7,7 @@ describe('dataset registry', () => {
   const registry = createDatasetRegistry({ 'test-squares': makeTestGenerator(), chairs: makeTestGenerator('chairs') });
 
   it('lists procedural and real names and loads a procedural set by name', async () => {
-    expect(registry.names()).toEqual(['3d-chairs', 'celeba', 'chairs', 'fashion-mnist', 'folder', 'idx', 'mnist', 'test-squares']);
+    expect(registry.names()).toEqual(['3d-chairs', 'celeba', 'chairs', 'fashion-mnist', 'folder', 'idx', 'mnist', 'swiss-roll', 'test-squares']);
     const ds = await registry.load('test-squares', { count: 10, size: 16, seed: 2 });
     expect([ds.count, ds.height]).toEqual([10, 16]);
     const defaults = await registry.load('test-squares');
@@ -21,7 +21,7 @@ describe('dataset registry', () => {
   });
 
   it('gives clear errors for unknown names, missing directories and unsupported sizes', async () => {
-    await expect(registry.load('cifar10')).rejects.toThrow(/unknown dataset 'cifar10'; known datasets: 3d-chairs, celeba, chairs, fashion-mnist, folder, idx, mnist, test-squares/);
+    await expect(registry.load('cifar10')).rejects.toThrow(/unknown dataset 'cifar10'; known datasets: 3d-chairs, celeba, chairs, fashion-mnist, folder, idx, mnist, swiss-roll, test-squares/);
     await expect(registry.load('celeba')).rejects.toThrow(/dataset 'celeba' needs a directory/);
     await expect(registry.load('mnist', { size: 32 })).rejects.toThrow(/dataset 'mnist': unsupported image size 32; its images are 28×28/);
     await expect(registry.load('test-squares', { size: 64 })).rejects.toThrow(/does not support size 64; supported sizes: 8, 16/);

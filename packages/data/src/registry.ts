@@ -15,12 +15,13 @@ import { loadImageFolder } from './folder';
 import { generateDataset } from './generate-dataset';
 import { loadFashionMnist, loadIdxDataset } from './idx';
 import { loadMnistPackage } from './mnist-package';
+import { makeSwissRollDataset } from './point-sets';
 import type { ImageDataset, ProceduralGenerator } from './types';
 
 export interface LoadDatasetOptions {
   /** Directory of a real dataset (celeba, chairs, folder, idx; optional for fashion-mnist). */
   dir?: string;
-  /** Procedural: number of images (default 1000). */
+  /** How many examples: procedural sets draw this many (default 1000); real sets load at most this many (see `limit`). */
   count?: number;
   /** Image side: procedural (default 64 when supported, else the generator's first size); celeba/chairs/folder resize to it (default 64); mnist-style sets accept only 28. */
   size?: number;
@@ -28,7 +29,7 @@ export interface LoadDatasetOptions {
   seed?: number;
   /** Procedural: number of identities (see generateDataset). */
   identities?: number;
-  /** Real sets: load at most this many images (celeba, idx, fashion-mnist, mnist) or chairs (chairs). */
+  /** Real sets: load at most this many images (celeba, idx, fashion-mnist, mnist) or chairs (chairs). Default: `count` (chairs: ⌈count / 62⌉ chairs). */
   limit?: number;
   /** idx / fashion-mnist: 'train', 'test' or 'all' (default). */
   split?: 'train' | 'test' | 'all';
@@ -79,7 +80,7 @@ export const REAL_DATASETS: Record<string, DatasetEntry> = {
     needsDirectory: false,
     load: async (o) => {
       checkNativeSize('mnist', o, 28);
-      return loadMnistPackage({ limit: o.limit });
+      return loadMnistPackage({ limit: o.limit ?? o.count });
     },
   },
   'fashion-mnist': {
@@ -89,7 +90,7 @@ export const REAL_DATASETS: Record<string, DatasetEntry> = {
     needsDirectory: false,
     load: async (o) => {
       checkNativeSize('fashion-mnist', o, 28);
-      return loadFashionMnist({ dir: o.dir, split: o.split, limit: o.limit });
+      return loadFashionMnist({ dir: o.dir, split: o.split, limit: o.limit ?? o.count });
     },
   },
   celeba: {
@@ -102,7 +103,7 @@ export const REAL_DATASETS: Record<string, DatasetEntry> = {
         size: o.size,
         crop: checkCrop('celeba', o.crop),
         partition: o.partition,
-        limit: o.limit,
+        limit: o.limit ?? o.count,
         labelAttribute: o.labelAttribute,
         channels: o.channels,
       }),
@@ -112,7 +113,7 @@ export const REAL_DATASETS: Record<string, DatasetEntry> = {
     kind: 'real',
     description: '3D chairs renders, 62 views per chair (dir: rendered_chairs/<chair>/renders/*.png)',
     needsDirectory: true,
-    load: (o) => loadChairs(requireDirectory('chairs', o), { size: o.size, crop: o.crop, label: o.label, chairs: o.limit, channels: o.channels }),
+    load: (o) => loadChairs(requireDirectory('chairs', o), { size: o.size, crop: o.crop, label: o.label, chairs: o.limit ?? (o.count === undefined ? undefined : Math.ceil(o.count / 62)), channels: o.channels }),
   },
   folder: {
     name: 'folder',
@@ -127,10 +128,21 @@ export const REAL_DATASETS: Record<string, DatasetEntry> = {
     description: 'MNIST-layout IDX files in dir ({train,t10k}-{images-idx3,labels-idx1}-ubyte, gzipped or not)',
     needsDirectory: true,
     load: async (o) => {
-      const dataset = await loadIdxDataset(requireDirectory('idx', o), { split: o.split, limit: o.limit });
+      const dataset = await loadIdxDataset(requireDirectory('idx', o), { split: o.split, limit: o.limit ?? o.count });
       checkNativeSize('idx', o, dataset.height);
       return dataset;
     },
+  },
+};
+
+/** Point sets (vectors, not images): CSVAE's swiss roll. */
+export const POINT_DATASETS: Record<string, DatasetEntry> = {
+  'swiss-roll': {
+    name: 'swiss-roll',
+    kind: 'procedural',
+    description: "CSVAE's swiss roll: standardised 3-D points, binary attribute 'label' (height below the middle), factors t and height",
+    needsDirectory: false,
+    load: async (o) => makeSwissRollDataset({ count: o.count, seed: o.seed }),
   },
 };
 
@@ -165,6 +177,7 @@ export interface DatasetRegistry {
 export function createDatasetRegistry(generators: Record<string, ProceduralGenerator> = {}): DatasetRegistry {
   const procedural: Record<string, DatasetEntry> = {};
   for (const [name, generator] of Object.entries(generators)) procedural[name] = { ...proceduralEntry(generator), name };
+  Object.assign(procedural, POINT_DATASETS);
   const real: Record<string, DatasetEntry> = { ...REAL_DATASETS, '3d-chairs': { ...REAL_DATASETS.chairs, name: '3d-chairs' } };
   const names = () => [...new Set([...Object.keys(procedural), ...Object.keys(real)])].sort();
   const resolve = (name: string, options: LoadDatasetOptions = {}): DatasetEntry => {

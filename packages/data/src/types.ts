@@ -62,4 +62,11 @@ export interface ImageDataset {
   generator?: ProceduralGenerator;
   /** Where the examples came from: a seed or a directory, for the run's config. */
   source: string;
+  /**
+   * 'vector' for point sets stored as 1×1×channels "images" (the swiss roll's 3-D points):
+   * models see them as [count, dim] vectors. Default 'image'.
+   */
+  layout?: 'image' | 'vector';
+  /** Point sets: the per-coordinate mean and standard deviation removed before storing (to map samples back). */
+  standardisation?: { mean: number[]; std: number[] };
 }
