@@ -2,7 +2,6 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PAPER_METRICS, PAPER_MODELS, paperOfModel, type PaperId } from './evaluate';
 import { fid } from './frechet-distance';
 import { fidRow, formatMetricsMarkdown, judgedRow, metricsReport, validateMetricRow, type MetricRow } from './report';
 
@@ -41,30 +40,5 @@ describe('metricsReport', () => {
     const dir = await mkdtemp(join(os.tmpdir(), 'metrics-report-'));
     await expect(metricsReport(dir, [{ name: 'ok', value: 1 }, { name: 'FID', value: 2 }])).rejects.toThrow(/featureNetwork/);
     expect(formatMetricsMarkdown([{ name: 'a|b', value: 1e-6 }])).toContain('| a\\|b | 1.000e-6 |');
-  });
-});
-
-describe('PAPER_METRICS', () => {
-  it("names each paper's metrics", () => {
-    const names = (p: PaperId) => PAPER_METRICS[p].metrics.map((m) => m.name);
-    expect(names('000')).toEqual(['Acc', 'FID', 'MI(z_u; c)']);
-    expect(names('001')).toEqual(['SR(+)', 'SR(−)', 'LPIPS-substitute', 'BCA']);
-    expect(names('003')).toEqual(['Acc', 'FID', 'AMP', 'var AMP', '|ΔAMP|']);
-    expect(names('004')).toEqual(['attribute-switch accuracy', 'identity MSE']);
-    // Paper 002 (slides) reports no numbers: everything listed is ours and says so.
-    expect(PAPER_METRICS['002'].metrics.length).toBeGreaterThan(0);
-    expect(PAPER_METRICS['002'].metrics.every((m) => !m.reportedInPaper)).toBe(true);
-    for (const info of Object.values(PAPER_METRICS)) {
-      for (const m of info.metrics) if (m.name === 'FID') expect(m.needsFeatureNetwork).toBe(true);
-    }
-  });
-
-  it('maps model names to papers', () => {
-    expect(paperOfModel('CSVAE')).toMatchObject({ paper: '004', package: '@disentangle/csvae', model: 'csvae' });
-    expect(paperOfModel('pa2')?.paper).toBe('001');
-    expect(paperOfModel('toString')).toBeUndefined();
-    expect(paperOfModel('stylegan')).toBeUndefined();
-    const papers = new Set(Object.values(PAPER_MODELS).map((m) => m.paper));
-    expect([...papers].sort()).toEqual(['000', '001', '002', '003', '004']);
   });
 });
