@@ -28,8 +28,14 @@ export function setLearningRate(optimizers: tf.Optimizer[], rate: number): void 
   for (const optimizer of optimizers) (optimizer as unknown as { learningRate: number }).learningRate = rate;
 }
 
-/** How a paper's epoch schedule meets a run: at the paper's epochs, shrunk to the run, or not at all. */
-export type ScheduleMode = 'paper' | 'scaled' | 'constant';
+/**
+ * How a paper's epoch schedule meets a run: at the paper's epochs ('paper'), shrunk to the run
+ * ('scaled'), or not at all: 'constant', or 'half-linear' (constant for the first half, then
+ * linearly down to 0 at the last step; what the CSVAE image runs were tuned with, a short
+ * run's stand-in for a decaying schedule).
+ */
+export type ScheduleMode = 'paper' | 'scaled' | 'constant' | 'half-linear';
+export const SCHEDULE_MODES: readonly ScheduleMode[] = ['paper', 'scaled', 'constant', 'half-linear'];
 
 /** A paper's MultiStepLR, as model entries declare it. */
 export interface EpochSchedule {
@@ -39,15 +45,17 @@ export interface EpochSchedule {
 }
 
 /**
- * The rate at each step: constant, or the paper's MultiStepLR placed by `mode` (see
- * `milestonesInSteps`). Without a paper schedule the rate is constant whatever the mode.
+ * The rate at each step: constant, half-linear, or the paper's MultiStepLR placed by `mode`
+ * (see `milestonesInSteps`). Without a paper schedule 'paper' and 'scaled' are constant.
  */
 export function learningRateSchedule(
   initial: number,
   { schedule, mode, stepsPerEpoch, totalSteps }: { schedule?: EpochSchedule; mode: ScheduleMode; stepsPerEpoch: number; totalSteps: number },
 ): (step: number) => number {
   if (!(initial > 0)) throw new Error(`learningRateSchedule: initial rate must be > 0, got ${initial}`);
-  if (!['paper', 'scaled', 'constant'].includes(mode)) throw new Error(`learningRateSchedule: mode must be 'paper', 'scaled' or 'constant', got ${JSON.stringify(mode)}`);
+  if (!SCHEDULE_MODES.includes(mode)) throw new Error(`learningRateSchedule: mode must be one of ${SCHEDULE_MODES.join(', ')}, got ${JSON.stringify(mode)}`);
+  // lr · min(1, 2(1 − step/total)): full rate until half-way, 0 at the end.
+  if (mode === 'half-linear') return (step) => initial * Math.max(0, Math.min(1, 2 * (1 - step / totalSteps)));
   if (mode === 'constant' || !schedule) return () => initial;
   const milestones = milestonesInSteps(schedule.milestoneEpochs, { mode, stepsPerEpoch, totalSteps, paperEpochs: schedule.paperEpochs });
   return multiStepLearningRate(initial, milestones, schedule.gamma);
