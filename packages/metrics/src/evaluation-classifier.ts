@@ -94,7 +94,18 @@ export interface JudgeInfo {
 }
 
 const DEFAULT_WIDTHS: [number, number, number] = [16, 32, 64];
-let instanceCounter = 0;
+/**
+ * Instances made so far, on the global object: the engine's variable names must stay unique
+ * even when this module is loaded twice (a test runner re-evaluating it per file, or two
+ * bundles), while the engine and its registered variables are shared.
+ */
+const COUNTER = Symbol.for('@disentangle/metrics evaluation classifiers made');
+const nextInstance = (): number => {
+  const global = globalThis as unknown as Record<symbol, number | undefined>;
+  const n = global[COUNTER] ?? 0;
+  global[COUNTER] = n + 1;
+  return n;
+};
 
 function positiveInt(value: unknown, field: string): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
@@ -164,7 +175,7 @@ export class EvaluationClassifier {
     const { channels, widths, seed } = this.config;
     this.name = classifierName(this.config.dataset, seed);
     const random = new SeededRandom(seed).fork('evaluation-classifier-init');
-    const prefix = `evaluation_classifier_${instanceCounter++}`;
+    const prefix = `evaluation_classifier_${nextInstance()}`;
     const variable = (key: string, init: tf.Tensor) => {
       const v = tf.variable(init, true, `${prefix}/${key}`);
       init.dispose();
