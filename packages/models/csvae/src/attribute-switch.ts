@@ -9,33 +9,15 @@
  *   CSVAE:        G_ij(x, p) = D(z(x), p) with p_l = 0 for l ≠ j and p_j ∈ W_j a chosen point.
  *
  * The points p_j: "a grid of points centred at μ2" when W_j is 2-D, "linear combinations of
- * the principal components of {μ_w(x, y) | y_j = 1}" when it is larger. `subspaceGrid` does
- * both at once: a grid along the top two principal axes of the on-examples' posterior means,
- * centred at their mean (for a 2-D W_j that is the paper's grid, rotated).
+ * the principal components of {μ_w(x, y) | y_j = 1}" when it is larger. `priorStyleGrid`
+ * does both at once: a grid centred at the prior mean μ2 of p(w_j | y_j = 1), spanning its
+ * standard deviation, along the top two principal axes of the on-examples' posterior means
+ * (for a 2-D W_j that is the paper's grid, rotated to where the styles vary).
  */
-export interface SwitchReference {
-  /** Mean posterior code of the examples with label k on, [K][codeWidth]. */
-  presentMean: number[][];
-  /** Mean posterior code of the examples with label k off, [K][codeWidth]. */
-  absentMean: number[][];
-  /** CSVAE only: statistics of μ_w,k over the examples with label k on. */
-  subspaces?: SubspaceStatistics[];
-}
+import type { SwitchReference, SubspaceStatistics } from '@disentangle/kernels';
+import type { SubspacePrior } from './config';
 
-export interface SubspaceStatistics {
-  /** Mean of μ_w,k over the on-examples, [wDim]: the default p_k. */
-  mean: number[];
-  /** Top principal axes (unit vectors, [≤2][wDim]) and their standard deviations. */
-  axes: number[][];
-  scales: number[];
-}
-
-export interface SwitchOptions {
-  /** CSVAE: the point p_k for each label k that is switched on ([K][wDim]); default the reference's subspace means. */
-  points?: number[][];
-  /** Conditional baselines: the value a switched-on label is set to (the paper's "intensity"); default 1. */
-  intensity?: number;
-}
+export type { SwitchReference, SubspaceStatistics, SwitchOptions } from '@disentangle/kernels';
 
 /** Column means of the rows of `codes` [n, width] selected by `take`. */
 function meanOf(codes: Float32Array, width: number, take: (row: number) => boolean): number[] {
@@ -117,8 +99,44 @@ export function buildSwitchReference(
 }
 
 /**
- * A `steps × steps` grid of points in W_k: mean + a·s1·axis1 + b·s2·axis2 for a, b evenly
- * spaced in [−span, span] (s the standard deviations along the axes). Row-major, [steps²][wDim].
+ * A `steps × steps` grid of styles in W_k spanning the prior p(w_k | y_k = 1) = N(m·1, s² I):
+ *
+ *   p(a, b) = m·1 + a·s·u1 + b·s·u2,   a, b evenly spaced in [−span, span]      (row-major: a slow, b fast)
+ *
+ * u1, u2 are the top two principal axes of the on-examples' posterior means (the paper's
+ * principal-component search, §4.3) when `statistics` has them, else the first two
+ * coordinate axes. The prior is isotropic, so its standard deviation is s along any axis.
+ * A 1-D W_k walks its one axis over steps² evenly spaced points instead.
+ *
+ * Why the prior and not the encoded spread: the decoder is trained on w drawn from q, which
+ * the KL holds to the prior, so the prior is where styles live; the encoded *means* of the
+ * on-examples spread much less (0.01–0.15 measured), so a grid of ±2 of their spread barely
+ * moves and shows one style.
+ */
+export function priorStyleGrid(present: SubspacePrior, wDim: number, statistics: SubspaceStatistics | undefined, steps = 5, span = 2): number[][] {
+  if (!(Number.isInteger(steps) && steps >= 1)) throw new Error(`priorStyleGrid: steps must be a positive integer, got ${steps}`);
+  if (!(Number.isFinite(span) && span >= 0)) throw new Error(`priorStyleGrid: span must be a finite number ≥ 0, got ${span}`);
+  const centre = new Array<number>(wDim).fill(present.mean);
+  const usable = statistics && statistics.axes.length >= Math.min(2, wDim) && statistics.axes.every((a) => a.length === wDim && a.some((v) => v !== 0));
+  const unit = (v: number[]) => {
+    const norm = Math.hypot(...v);
+    return v.map((x) => x / norm);
+  };
+  const axes = usable ? statistics!.axes.slice(0, 2).map(unit) : Array.from({ length: Math.min(2, wDim) }, (_, i) => Array.from({ length: wDim }, (_, c) => (c === i ? 1 : 0)));
+  const spaced = (count: number) => Array.from({ length: count }, (_, i) => (count === 1 ? 0 : -span + (2 * span * i) / (count - 1)));
+  const s = present.std;
+  if (axes.length === 1) return spaced(steps * steps).map((a) => centre.map((m, c) => m + a * s * axes[0][c]));
+  const offsets = spaced(steps);
+  const points: number[][] = [];
+  for (const a of offsets) for (const b of offsets) points.push(centre.map((m, c) => m + a * s * axes[0][c] + b * s * axes[1][c]));
+  return points;
+}
+
+/**
+ * @deprecated A grid that spans the *encoded* spread of the on-examples' means (centre their
+ * mean, ± span of their standard deviations): it barely moves (see `priorStyleGrid`, which
+ * the 'variety' capability uses). Kept for callers that want the posterior's own spread.
+ * Row-major, [steps²][wDim].
  */
 export function subspaceGrid(statistics: SubspaceStatistics, steps = 5, span = 2): number[][] {
   const { mean, axes, scales } = statistics;

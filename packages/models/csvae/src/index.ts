@@ -1,6 +1,7 @@
 /**
  * @disentangle/csvae: paper 004 (Klys, Snell & Zemel 2018) — CSVAE and the baselines it
  * compares, VAE, CondVAE and CondVAE-info, on vectors (the swiss roll) or images.
+ * `models` holds their registry entries (the lab composes them).
  */
 export * from './config';
 export * from './losses';
@@ -13,5 +14,7 @@ export { CondVae } from './models/cond-vae';
 export { CondVaeInfo } from './models/cond-vae-info';
 export { Csvae } from './models/csvae';
 export { ParameterStore } from './networks/parameter-store';
-export { DenseNetwork } from './networks/dense-network';
+export { DenseNetwork, type DenseNetworkOptions } from './networks/dense-network';
 export { ConvEncoder, ConvDecoder, type ConvShape } from './networks/conv-network';
+export { FeatureNetwork, type FeatureNetworkOptions } from './networks/encoder-network';
+export { BatchNorm, EVALUATION, TRAINING, TRAINING_FIXED_STATISTICS, BATCH_NORM_MOMENTUM, BATCH_NORM_EPSILON, type ForwardMode } from './networks/batch-norm';

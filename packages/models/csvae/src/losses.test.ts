@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { expectNoLeak } from '@disentangle/kernels/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { adversaryAccuracy, adversaryCrossEntropy, expandLabelsToSubspaces, negativeConditionalEntropy, reconstructionError } from './losses';
-import { subspacePrior, subspacePriorKl } from './priors';
+import { adversaryAccuracy, adversaryCrossEntropy, expandLabelsToSubspaces, negativeConditionalEntropy, reconstructionError, reconstructionLogLikelihood } from './losses';
+import { subspacePosterior, subspacePrior, subspacePriorKl } from './priors';
 import { PAPER_PRIORS } from './config';
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -57,6 +57,29 @@ describe('paper 004 loss terms against float64 plain JS', () => {
     expect((await reconstructionError(out, x, 'gaussian', 'mean').data())[0]).toBeCloseTo(se / 3, 5);
     const bce = [0.1, 0.5, -0.4].reduce((s, l, i) => s - ([0.2, 0.9, 0.5][i] * Math.log(sigmoid(l)) + (1 - [0.2, 0.9, 0.5][i]) * Math.log(1 - sigmoid(l))), 0);
     expect((await reconstructionError(out, x, 'bernoulli', 'sum').data())[0]).toBeCloseTo(bce, 5);
+  });
+
+  it('log-likelihood in nats: log N(x; μ, ½ I) = −Σ (x − μ)² − (D/2) log π, and −BCE for Bernoulli', async () => {
+    const x = tf.tensor2d([[0.2, 0.9, 0.5], [0, 1, 1]]);
+    const mu = tf.tensor2d([[0.1, 0.5, -0.4], [0.3, 0.2, 0.9]]);
+    const gaussian = Array.from(await reconstructionLogLikelihood(mu, x, 'gaussian').data());
+    const density = (xs: number[], ms: number[]) => xs.reduce((s, v, i) => s + Math.log(Math.exp(-((v - ms[i]) ** 2)) / Math.sqrt(Math.PI)), 0);
+    expect(gaussian[0]).toBeCloseTo(density([0.2, 0.9, 0.5], [0.1, 0.5, -0.4]), 4);
+    expect(gaussian[1]).toBeCloseTo(density([0, 1, 1], [0.3, 0.2, 0.9]), 4);
+    const bernoulli = Array.from(await reconstructionLogLikelihood(mu, x, 'bernoulli').data());
+    const logProbability = [0, 1, 1].reduce((s, v, i) => s + Math.log(v ? sigmoid([0.3, 0.2, 0.9][i]) : 1 - sigmoid([0.3, 0.2, 0.9][i])), 0);
+    expect(bernoulli[1]).toBeCloseTo(logProbability, 4);
+  });
+
+  it('q(w | x, y) as an offset from p(w | y): the prior mean and log-variance plus the head output', async () => {
+    const y = tf.tensor2d([[1, 0]]);
+    const offset = { mu: tf.tensor2d([[0.5, -1, 0.02, 0]]), logVar: tf.tensor2d([[0.1, 0, 0.3, -0.2]]) };
+    const q = subspacePosterior(offset, y, { wDim: 2, priors: PAPER_PRIORS });
+    Array.from(await q.mu.data()).forEach((v, i) => expect(v).toBeCloseTo([3.5, 2, 0.02, 0][i], 5));
+    Array.from(await q.logVar.data()).forEach((v, i) => expect(v).toBeCloseTo([0.1, 0, 2 * Math.log(0.1) + 0.3, 2 * Math.log(0.1) - 0.2][i], 5));
+    // A zero offset is the prior, so its KL is zero.
+    const zero = subspacePosterior({ mu: tf.zeros([1, 4]) as tf.Tensor2D, logVar: tf.zeros([1, 4]) as tf.Tensor2D }, y, { wDim: 2, priors: PAPER_PRIORS });
+    expect((await subspacePriorKl(zero.mu, zero.logVar, y, { wDim: 2, priors: PAPER_PRIORS }).data())[0]).toBeCloseTo(0, 5);
   });
 
   it('subspace priors: N(0, 0.1²) for an absent label and N(3, 1) for a present one, KL summed over subspaces', async () => {

@@ -22,10 +22,10 @@ import { bceWithLogits, logSoftmax, sumPerExample } from '@disentangle/kernels';
 
 /**
  * Per-example −log p(x | ·) up to a constant, summed ('sum') or averaged ('mean') over the
- * input's dimensions D:
- *   gaussian:  Σ_d (x_d − μ_d)²                 (= −log N(x; μ, ½ I) + const)
+ * input's dimensions D (the reconstruction term E_q[−log p(x | w, z)] of M1, before β1):
+ *   gaussian:  Σ_d (x_d − μ_d)²                 (= −log N(x; μ, ½ I) − (D/2) log π)
  *   bernoulli: Σ_d BCE(ℓ_d, x_d) = −Σ_d [x_d log σ(ℓ_d) + (1 − x_d) log(1 − σ(ℓ_d))]
- * `output` is the decoder's mean (gaussian) or logits (bernoulli), shaped like x.
+ * `output` is the decoder's mean μ (gaussian) or logits ℓ (bernoulli), shaped like x.
  */
 export function reconstructionError(
   output: tf.Tensor,
@@ -38,6 +38,21 @@ export function reconstructionError(
     const summed = sumPerExample(elementwise, 'reconstructionError');
     const dims = x.size / x.shape[0];
     return (reduction === 'mean' ? tf.div(summed, dims) : summed) as tf.Tensor1D;
+  });
+}
+
+/**
+ * The exact per-example log-likelihood log p(x | ·) in nats, summed over the D dimensions
+ * (what the ELBO of `logLikelihood` uses):
+ *   gaussian:  log N(x; μ, ½ I) = −Σ_d (x_d − μ_d)² − (D/2) log π
+ *   bernoulli: Σ_d [x_d log σ(ℓ_d) + (1 − x_d) log(1 − σ(ℓ_d))]      (a log-probability for binary x)
+ */
+export function reconstructionLogLikelihood(output: tf.Tensor, x: tf.Tensor, likelihood: 'gaussian' | 'bernoulli'): tf.Tensor1D {
+  return tf.tidy(() => {
+    const error = reconstructionError(output, x, likelihood, 'sum');
+    if (likelihood === 'bernoulli') return tf.neg(error) as tf.Tensor1D;
+    const dims = x.size / x.shape[0];
+    return tf.sub(tf.neg(error), (dims / 2) * Math.log(Math.PI)) as tf.Tensor1D;
   });
 }
 

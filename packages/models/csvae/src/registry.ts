@@ -1,34 +1,219 @@
 /**
- * The models of paper 004 by name (convention 4: one typed map, no if/else chains), and
- * save/load of a trained model: its config travels in the weights' metadata, so
- * `loadCsvaeModel(dir)` rebuilds the same architecture before assigning the weights.
+ * The models of paper 004 as registry entries (DESIGN convention 4: one typed table, no
+ * if/else chains): `models` is what the lab composes, `CSVAE_MODELS` the same entries by
+ * name. Save/load of a trained model: its config travels in the weights' metadata, so
+ * `loadCsvaeModel(dir)` rebuilds the same architecture before assigning the weights (and
+ * batch norm's moving statistics, which are variables too).
  */
-import { loadWeights, saveWeights, assignVariables } from '@disentangle/kernels';
+import {
+  assignVariables,
+  loadWeights,
+  saveWeights,
+  type CapabilityName,
+  type ModelEntry,
+  type ModelEnvironment,
+  type OptimizationDefaults,
+  type PaperReference,
+} from '@disentangle/kernels';
 import * as tf from '@tensorflow/tfjs-core';
-import { CSVAE_MODEL_NAMES, resolveCsvaeConfig, type CsvaeConfig, type CsvaeConfigInput, type CsvaeModelName } from './config';
+import { CSVAE_MODEL_NAMES, PAPER_OPTIMISATION, resolveCsvaeConfig, type CsvaeConfig, type CsvaeConfigInput, type CsvaeModelName } from './config';
 import { CondVae } from './models/cond-vae';
 import { CondVaeInfo } from './models/cond-vae-info';
 import { Csvae } from './models/csvae';
 import type { LatentSubspaceModel } from './models/latent-model';
 import { Vae } from './models/vae';
 
-export interface CsvaeModelEntry {
-  description: string;
-  /** Whether training needs labels. */
+export const CSVAE_PAPER: PaperReference = {
+  id: 'csvae',
+  number: '004',
+  title: 'Klys, Snell & Zemel, "Learning latent subspaces in variational autoencoders" (NeurIPS 2018)',
+};
+
+/** The paper's Adam and MultiStepLR (appendix), as every entry's optimisation defaults. */
+export const CSVAE_OPTIMIZATION: OptimizationDefaults = {
+  learningRate: PAPER_OPTIMISATION.learningRate,
+  batchSize: PAPER_OPTIMISATION.batchSize,
+  adam: { beta1: PAPER_OPTIMISATION.beta1, beta2: PAPER_OPTIMISATION.beta2, epsilon: PAPER_OPTIMISATION.epsilon },
+  schedule: { milestoneEpochs: PAPER_OPTIMISATION.milestoneEpochs, gamma: PAPER_OPTIMISATION.gamma, paperEpochs: PAPER_OPTIMISATION.epochs },
+};
+
+/** Help for every overridable field (dotted names reach into `weights` and `priors`). */
+const OPTION_HELP = {
+  zDim: 'dimension of z (CSVAE: the label-free Z; baselines: their one latent is zDim + K·wDim). Default 2 (vectors), 14 (images)',
+  wDim: 'dimension of each label subspace W_k (baselines: adds K·wDim to their latent). Default 2',
+  hidden: 'dense widths of each encoder trunk, after the conv stages for images; the decoder mirrors them. Default [64,64] (vectors), [128] (images)',
+  convStages: 'channels of the stride-2 4×4 conv stages of the (z) encoder and of the decoder (images). Default [16,32,64]',
+  headHidden: 'hidden width of each Gaussian head; 0 = one linear layer. Default 64 (vectors), 0 (images)',
+  normalization: "'batch' (batch norm before every hidden ReLU; moving statistics saved with the model) or 'none'. Default 'none' (vectors), 'batch' (images)",
+  likelihood: "'gaussian' (squared error, N(μ, ½I)) or 'bernoulli' (cross-entropy with logits). Default 'gaussian'",
+  reconstructionReduction: "'sum' over pixels (the log-likelihood; images) or 'mean' (PyTorch's MSELoss scale; vectors)",
+  outputActivation: "Gaussian decoders: 'sigmoid' mean (images in [0,1]; default for images) or 'linear' (vectors)",
+  'weights.reconstruction': 'β1, weight of −log p(x | ·). Default 20 (vectors), 100 (images, summed over pixels)',
+  'weights.klZ': 'β3, weight of KL(q(z | ·) ‖ N(0, I)). Default 0.2',
+  seed: 'seed of the initial weights (default: the run seed)',
+} as const;
+
+const CSVAE_HELP = {
+  wConvStages: 'conv stages of the separate w encoder q(w | x, y) (images). Default: convStages',
+  wHidden: 'dense widths of the w encoder. Default: hidden',
+  adversaryHidden: 'hidden widths of the adversary q_δ(y | z). Default [64,64]',
+  'weights.klW': 'β2, weight of KL(q(w | x, y) ‖ p(w | y)). Default 1',
+  'weights.entropy': 'β4, weight of M2 = −H(q_δ(y | z)) that the encoders minimise. Default 10 (vectors), 100 (images)',
+  'weights.adversary': 'β5, weight of the adversary’s cross-entropy N (its own Adam makes it scale-free). Default 1',
+  'priors.absent.mean': 'mean of p(w_k | y_k = 0) on every coordinate. Default 0',
+  'priors.absent.std': 'standard deviation of p(w_k | y_k = 0). Default 0.1',
+  'priors.present.mean': 'mean of p(w_k | y_k = 1) on every coordinate. Default 3',
+  'priors.present.std': 'standard deviation of p(w_k | y_k = 1). Default 1',
+} as const;
+
+const INFO_HELP = {
+  adversaryHidden: 'hidden widths of the adversary r_ψ(z). Default [64,64]',
+  'weights.info': 'λ, weight of the adversary’s cross-entropy the encoder maximises (eq. 3). Default 1 (vectors), 100 (images)',
+} as const;
+
+/** Every top-level config field a caller may pass (a resolved config passes them all back). */
+const CONFIG_FIELDS = new Set<string>([
+  'model', 'input', 'labels', 'exclusive', 'zDim', 'wDim', 'hidden', 'convStages', 'wConvStages', 'wHidden', 'headHidden', 'adversaryHidden',
+  'normalization', 'likelihood', 'reconstructionReduction', 'outputActivation', 'weights', 'priors', 'seed',
+]);
+const NUMBER_FIELDS = new Set(['zDim', 'wDim', 'headHidden', 'seed']);
+const LIST_FIELDS = new Set(['hidden', 'convStages', 'wConvStages', 'wHidden', 'adversaryHidden']);
+
+const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+
+/** A number given as a string on a command line ("16") becomes 16; anything else is left for validation. */
+function coerceNumber(value: unknown): unknown {
+  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
+  return value;
+}
+
+/** "16,32,64" or "[16,32,64]" becomes [16, 32, 64]; a number becomes a one-element list. */
+function coerceList(value: unknown): unknown {
+  if (typeof value === 'number') return [value];
+  if (typeof value !== 'string') return Array.isArray(value) ? value.map(coerceNumber) : value;
+  const text = value.trim().replace(/^\[/, '').replace(/\]$/, '');
+  return text === '' ? [] : text.split(',').map((part) => coerceNumber(part.trim()));
+}
+
+/**
+ * The user's overrides (plain or dotted names: `weights.entropy`, `priors.present.mean`)
+ * plus what the data decides, as a validated `CsvaeConfig` for `model`. Errors name the
+ * field. Idempotent: `resolve(resolve(o, env), env)` equals `resolve(o, env)`.
+ */
+export function resolveCsvaeEntryConfig(model: CsvaeModelName, overrides: Record<string, unknown>, environment: ModelEnvironment): CsvaeConfig {
+  const fail = (field: string, message: string): never => {
+    throw new Error(`csvae config (${model}): ${field} ${message}`);
+  };
+  if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) fail('overrides', 'must be an object of config fields');
+  if (!environment || typeof environment !== 'object') fail('environment', 'must be { input, labels, exclusive, seed }');
+  if (!Array.isArray(environment.labels)) fail('environment.labels', 'must be a list of label names');
+  const nested: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(overrides)) {
+    const [head, ...rest] = key.split('.');
+    if (!CONFIG_FIELDS.has(head)) fail(`'${key}'`, `is not an option of ${model} (known: ${[...CONFIG_FIELDS].filter((f) => !['model', 'input', 'labels', 'exclusive'].includes(f)).join(', ')})`);
+    if (rest.length === 0) {
+      nested[head] = value;
+      continue;
+    }
+    if (head !== 'weights' && head !== 'priors') fail(`'${key}'`, `has a dotted name, but only weights.* and priors.*.* have sub-fields`);
+    let target = (nested[head] ??= {}) as Record<string, unknown>;
+    if (typeof target !== 'object' || target === null) fail(head, 'is given both as a value and by dotted names');
+    for (const part of rest.slice(0, -1)) target = (target[part] ??= {}) as Record<string, unknown>;
+    target[rest[rest.length - 1]] = coerceNumber(value);
+  }
+  for (const field of NUMBER_FIELDS) if (field in nested) nested[field] = coerceNumber(nested[field]);
+  for (const field of LIST_FIELDS) if (field in nested) nested[field] = coerceList(nested[field]);
+  if (typeof nested.exclusive === 'string') nested.exclusive = nested.exclusive === 'true' ? true : nested.exclusive === 'false' ? false : nested.exclusive;
+  if (nested.weights !== undefined && (typeof nested.weights !== 'object' || nested.weights === null)) fail('weights', 'must be an object of loss weights');
+  if (nested.weights) nested.weights = Object.fromEntries(Object.entries(nested.weights as Record<string, unknown>).map(([k, v]) => [k, coerceNumber(v)]));
+  // What the data decides cannot be overridden; a resolved config repeats it, which is fine.
+  if ('model' in nested && nested.model !== model) fail('model', `is '${String(nested.model)}', but this entry builds '${model}'`);
+  if ('input' in nested && !sameJson(nested.input, environment.input)) fail('input', `is ${JSON.stringify(nested.input)}, but the data is ${JSON.stringify(environment.input)}`);
+  if ('labels' in nested && !sameJson(nested.labels, environment.labels)) fail('labels', `are ${JSON.stringify(nested.labels)}, but the data has ${JSON.stringify(environment.labels)}`);
+  if ('exclusive' in nested && nested.exclusive !== environment.exclusive) fail('exclusive', `is ${String(nested.exclusive)}, but the data's labels are ${environment.exclusive ? '' : 'not '}exclusive`);
+  const input: CsvaeConfigInput = {
+    ...(nested as Partial<CsvaeConfigInput>),
+    model,
+    input: environment.input,
+    labels: environment.labels,
+    exclusive: environment.exclusive,
+    seed: (nested.seed as number | undefined) ?? environment.seed,
+  };
+  return resolveCsvaeConfig(input);
+}
+
+export interface CsvaeModelEntry extends ModelEntry<CsvaeConfig> {
+  name: CsvaeModelName;
+  /** Whether training needs labels (needs.labels === 'required'). */
   conditional: boolean;
   create(config: CsvaeConfig): LatentSubspaceModel;
 }
 
+const BASE_CAPABILITIES: readonly CapabilityName[] = ['encode', 'decode', 'reconstruct', 'sample', 'switchAttributes', 'logLikelihood'];
+const LOG_LIKELIHOOD_NOTE = 'logLikelihood is the one-sample ELBO in nats (a lower bound)';
+
+function entry(
+  name: CsvaeModelName,
+  description: string,
+  labels: 'none' | 'required',
+  capabilities: readonly CapabilityName[],
+  help: Record<string, string>,
+  build: (config: CsvaeConfig) => LatentSubspaceModel,
+): CsvaeModelEntry {
+  return {
+    name,
+    paper: CSVAE_PAPER,
+    description,
+    needs: { inputs: ['image', 'vector'], labels, labelKinds: ['multi-label', 'exclusive'] },
+    capabilities,
+    options: help,
+    conditional: labels === 'required',
+    resolveConfig: (overrides, environment) => resolveCsvaeEntryConfig(name, overrides, environment),
+    create: (config) => {
+      if (config?.model !== name) throw new Error(`${name}: create() got a config for '${String(config?.model)}'; resolve it with this entry's resolveConfig`);
+      return build(resolveCsvaeConfig(config));
+    },
+    optimization: CSVAE_OPTIMIZATION,
+  };
+}
+
 export const CSVAE_MODELS: Record<CsvaeModelName, CsvaeModelEntry> = {
-  vae: { description: 'VAE baseline: q(z|x), p(x|z); attribute switch by latent vector arithmetic', conditional: false, create: (c) => new Vae(c) },
-  condvae: { description: 'CondVAE baseline: q(z|x,y), p(x|z,y); switch by changing y', conditional: true, create: (c) => new CondVae(c) },
-  'condvae-info': {
-    description: 'CondVAE-info baseline: q(z|x), p(x|z,y) and an adversary r(z) the encoder defeats',
-    conditional: true,
-    create: (c) => new CondVaeInfo(c),
-  },
-  csvae: { description: 'CSVAE: Z × W_1..W_K with per-label priors on W and an adversary q_δ(y|z)', conditional: true, create: (c) => new Csvae(c) },
+  vae: entry(
+    'vae',
+    `VAE baseline (paper 004 §3.1): q(z|x), p(x|z) with z of size zDim + K·wDim; trains without labels, switches attributes by adding the difference of the label means to the code; ${LOG_LIKELIHOOD_NOTE} of log p(x)`,
+    'none',
+    BASE_CAPABILITIES,
+    { ...OPTION_HELP },
+    (c) => new Vae(c),
+  ),
+  condvae: entry(
+    'condvae',
+    `CondVAE baseline (paper 004 §3.2): q(z|x,y), p(x|z,y); switches attributes by decoding with the changed labels; ${LOG_LIKELIHOOD_NOTE} of log p(x|y)`,
+    'required',
+    BASE_CAPABILITIES,
+    { ...OPTION_HELP },
+    (c) => new CondVae(c),
+  ),
+  'condvae-info': entry(
+    'condvae-info',
+    `CondVAE-info baseline (paper 004 §3.3): q(z|x), p(x|z,y) and an adversary r(z) → y that the encoder defeats (coupled updates); ${LOG_LIKELIHOOD_NOTE} of log p(x|y)`,
+    'required',
+    BASE_CAPABILITIES,
+    { ...OPTION_HELP, ...INFO_HELP },
+    (c) => new CondVaeInfo(c),
+  ),
+  csvae: entry(
+    'csvae',
+    `CSVAE (paper 004 §4): Z × W_1..W_K, separate encoders q(z|x) and q(w|x,y) (an offset from the priors p(w_k|y_k)), an adversary q_δ(y|z) that z defeats (coupled updates); styles and transfer in W_k; ${LOG_LIKELIHOOD_NOTE} of log p(x|y)`,
+    'required',
+    [...BASE_CAPABILITIES, 'variety', 'transfer'],
+    { ...OPTION_HELP, ...CSVAE_HELP },
+    (c) => new Csvae(c),
+  ),
 };
+
+/** The entries the lab composes (one per model, in the paper's order). */
+export const models: CsvaeModelEntry[] = CSVAE_MODEL_NAMES.map((name) => CSVAE_MODELS[name]);
 
 /** Builds a model from a (partial) config: defaults filled in and validated. */
 export function createCsvaeModel(input: CsvaeConfigInput): LatentSubspaceModel {
@@ -40,7 +225,7 @@ export function isCsvaeModelName(name: string): name is CsvaeModelName {
   return (CSVAE_MODEL_NAMES as readonly string[]).includes(name);
 }
 
-/** Writes the model's weights and config to `dir` atomically. */
+/** Writes the model's weights, batch-norm statistics and config to `dir` atomically. */
 export async function saveCsvaeModel(model: LatentSubspaceModel, dir: string, metadata: Record<string, unknown> = {}): Promise<void> {
   await saveWeights(dir, model.variables, { metadata: { ...metadata, csvae: model.getConfig() } });
 }

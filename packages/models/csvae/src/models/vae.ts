@@ -1,60 +1,79 @@
 /**
- * The VAE baseline of paper 004 (§3.1; Kingma & Welling 2014): q(z | x), p(x | z) with
- * one latent z of size zDim + K·wDim, so it has the capacity of CSVAE's Z × W.
+ * The VAE baseline of paper 004 (§3.1; Kingma & Welling 2014, the ELBO of §3.1, lost in the
+ * text): q(z | x), p(x | z) with one latent z of size zDim + K·wDim, so it has the capacity
+ * of CSVAE's Z × W.
  *
- *   loss = β1 E_q[−log p(x | z)] + β3 KL(q(z | x) ‖ N(0, I))
+ *   loss = β1 E_q(z|x)[−log p(x | z)] + β3 KL(q(z | x) ‖ N(0, I))
  *
- * (β1, β3 as for CSVAE: the paper uses one set of hyperparameters for all models.)
+ * (β1, β3 as for CSVAE: the paper uses one set of hyperparameters for all models.) It trains
+ * without labels; its attribute switch (§4.3) uses them only through the reference's label
+ * means.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { klToStandardNormal, type ModelBatch, type ModelPhase, type SeededRandom } from '@disentangle/kernels';
+import type { LossTerms, ModelBatch, ModelPhase, SeededRandom } from '@disentangle/kernels';
 import type { CsvaeConfig } from '../config';
 import type { SwitchOptions, SwitchReference } from '../attribute-switch';
-import { GaussianHead, LatentSubspaceModel, type GaussianCode } from './latent-model';
+import { EVALUATION, TRAINING, type ForwardMode } from '../networks/batch-norm';
+import { FeatureNetwork, GaussianHead, type GaussianCode } from '../networks/encoder-network';
+import { LatentSubspaceModel } from './latent-model';
 
 export class Vae extends LatentSubspaceModel {
   readonly update = 'single' as const;
+  private readonly encoder: FeatureNetwork;
   private readonly head: GaussianHead;
 
   constructor(config: CsvaeConfig) {
     const latent = config.zDim + config.labels.length * config.wDim;
     super(config, latent);
-    this.head = new GaussianHead(this.store, 'encoder/z', this.featureWidth, config.headHidden, latent);
+    this.encoder = new FeatureNetwork(this.store, 'encoder/z', { input: config.input, convStages: config.convStages, hidden: config.hidden, normalization: config.normalization, labelWidth: 0 });
+    this.head = new GaussianHead(this.store, 'encoder/z/head', this.encoder.outputWidth, config.headHidden, latent);
   }
 
   get codeWidth(): number {
     return this.config.zDim + this.labelCount * this.config.wDim;
   }
 
-  encode(batch: ModelBatch): GaussianCode {
-    this.checkBatch(batch, { needLabels: false });
-    return tf.tidy(() => this.head.apply(this.features(batch.x)));
+  protected override get needsLabels(): boolean {
+    return false;
   }
 
-  protected decodeRaw(code: tf.Tensor2D): tf.Tensor {
-    return this.decodeFrom(code);
+  protected posterior(batch: ModelBatch, mode: ForwardMode): GaussianCode {
+    return tf.tidy(() => this.head.apply(this.encoder.apply(batch.x, undefined, mode)));
+  }
+
+  encode(batch: ModelBatch): GaussianCode {
+    this.checkBatch(batch, { needLabels: false });
+    return this.posterior(batch, EVALUATION);
+  }
+
+  protected decodeRaw(code: tf.Tensor2D, _y: tf.Tensor2D | undefined, mode: ForwardMode): tf.Tensor {
+    return this.decodeFrom(code, mode);
   }
 
   samplePriorCode(count: number, random: SeededRandom): tf.Tensor2D {
     return random.normal([count, this.codeWidth]) as tf.Tensor2D;
   }
 
-  phases(): ModelPhase[] {
+  protected klPerExample(q: GaussianCode): tf.Tensor1D {
+    return this.standardNormalKl(q);
+  }
+
+  private terms(batch: ModelBatch, random: SeededRandom, mode: ForwardMode): LossTerms {
+    this.checkBatch(batch, { needLabels: false });
     const { weights } = this.config;
-    return [
-      {
-        name: 'model',
-        variables: Object.values(this.variables),
-        losses: (batch, random) => {
-          this.checkBatch(batch, { needLabels: false });
-          const q = this.encode(batch);
-          const reconstruction = this.reconstructionTerm(this.decodeFrom(this.sampleCode(q, random)), batch.x);
-          const klZ = tf.mean(klToStandardNormal(q.mu, q.logVar)) as tf.Scalar;
-          const total = tf.addN([tf.mul(weights.reconstruction, reconstruction), tf.mul(weights.klZ, klZ)]) as tf.Scalar;
-          return { total, reconstruction, klZ };
-        },
-      },
-    ];
+    const q = this.posterior(batch, mode);
+    const reconstruction = this.reconstructionTerm(this.decodeFrom(this.sampleCode(q, random), mode), batch.x);
+    const klZ = tf.mean(this.standardNormalKl(q)) as tf.Scalar;
+    const total = tf.addN([tf.mul(weights.reconstruction, reconstruction), tf.mul(weights.klZ, klZ)]) as tf.Scalar;
+    return { total, reconstruction, klZ };
+  }
+
+  phases(): ModelPhase[] {
+    return [{ name: 'model', variables: this.trainableVariables, losses: (batch, random) => this.terms(batch, random, TRAINING) }];
+  }
+
+  evaluationTerms(batch: ModelBatch, random: SeededRandom): LossTerms {
+    return this.terms(batch, random, EVALUATION);
   }
 
   /**
@@ -65,7 +84,7 @@ export class Vae extends LatentSubspaceModel {
     this.checkBatch(batch);
     return tf.tidy(() => {
       const directions = reference.presentMean.map((on, k) => (this.config.exclusive ? on : on.map((v, c) => v - reference.absentMean[k][c])));
-      const shift = tf.mul(tf.matMul(tf.sub(target, batch.y!), tf.tensor2d(directions)), options.intensity ?? 1) as tf.Tensor2D;
+      const shift = tf.mul(tf.matMul(tf.sub(target, batch.y!), tf.tensor2d(directions, [this.labelCount, this.codeWidth])), options.intensity ?? 1) as tf.Tensor2D;
       return this.decodeCode(tf.add(this.encode(batch).mu, shift) as tf.Tensor2D);
     });
   }
