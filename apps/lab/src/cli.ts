@@ -2,7 +2,8 @@
 /**
  * The `disentangle` command line. Each command lives in src/commands/<name>.ts and is
  * added to the program here; shared options (--backend, --seed, --threads) are parsed by
- * commands/common-options.ts.
+ * commands/common-options.ts. Models come from the registry (registry/model-registry.ts),
+ * papers from their declarations (papers/).
  */
 import { Command } from 'commander';
 import { addBenchCommand } from './commands/bench';
@@ -11,6 +12,7 @@ import { addDemoCommand } from './commands/demo';
 import { addDoctorCommand } from './commands/doctor';
 import { addEvalCommand } from './commands/eval';
 import { addGlowDemoCommand } from './commands/glow-demo';
+import { addModelsCommand } from './commands/models';
 import { addReproduceCommand } from './commands/reproduce';
 import { addSampleCommand } from './commands/sample';
 import { addSwapCommand } from './commands/swap';
@@ -23,14 +25,15 @@ const program = new Command()
 
 addDoctorCommand(program);
 addDemoCommand(program);
-addGlowDemoCommand(program);
-addBenchCommand(program);
-addDataCommand(program);
+addModelsCommand(program);
 addTrainCommand(program);
-addReproduceCommand(program);
-addEvalCommand(program);
 addSampleCommand(program);
 addSwapCommand(program);
+addEvalCommand(program);
+addReproduceCommand(program);
+addDataCommand(program);
+addBenchCommand(program);
+addGlowDemoCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

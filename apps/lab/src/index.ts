@@ -1,12 +1,16 @@
 /**
- * The lab's reusable plumbing, for the commands that later issues add: the trainer,
- * run directories and checkpoints, progress bars, image grids and loss curves.
+ * The lab as a library: the model registry, training a registry model on a data spec,
+ * reopening a trained run, the reproduce runner and its declaration types, and the figures.
+ * The trainer itself is @disentangle/training.
  */
-export * from './training/trainer';
-export * from './run/run-directory';
-export * from './run/checkpoints';
-export * from './progress';
+export * from './registry/model-registry';
+export * from './runs/model-run';
+export * from './runs/judges';
+export * from './reproduce/declaration';
+export * from './reproduce/runner';
+export * from './reproduce/claims';
+export * from './figures/image-figures';
+export * from './figures/label-patterns';
 export * from './images/png-grid';
 export * from './images/loss-curve';
-export { ConvVae, DEFAULT_CONV_VAE, type ConvVaeConfig } from './demo/conv-vae';
-export { makeShapesDataset, drawShape, type ShapeFactors } from './demo/shapes';
+export { PAPERS, DEMO, paperById } from './papers';

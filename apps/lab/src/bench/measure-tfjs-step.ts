@@ -4,8 +4,8 @@
  * asynchronous backends (WebGPU) finish the step before the clock stops.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { ConvVae, DEFAULT_CONV_VAE } from '../demo/conv-vae';
-import { makeShapesDataset } from '../demo/shapes';
+import { ConvVae, DEFAULT_CONV_VAE } from './conv-vae';
+import { makeShapesDataset } from './shapes';
 import { SeededRandom } from '@disentangle/kernels';
 
 export interface StepTiming {

@@ -64,23 +64,14 @@ describe('disentangle eval classifier', () => {
 });
 
 describe('disentangle eval <run-dir>', () => {
-  it('fails clearly for a paper model that is not implemented yet', async () => {
-    const foreign = await runWithConfig({ command: 'train', model: 'csvae', dataset: 'faces' });
-    await expect(runEvalRunDirectory(foreign)).rejects.toThrow(/names model 'csvae' \(paper 004\) but is not a run written by `disentangle train csvae`/);
-    const dir = await runWithConfig({ command: 'train', model: 'cvae-gan', dataset: 'faces' });
-    await expect(runEvalRunDirectory(dir)).rejects.toThrow(
-      /model 'cvae-gan' \(cVAE-GAN with SPADE \+ AdaIN decoder \(the full model\); paper 000\) is not implemented yet — @disentangle\/cvae-gan does not exist[\s\S]*When it exists, eval will report: Acc/,
-    );
-    const jdvae = await runWithConfig({ model: 'PA1' });
-    await expect(runEvalRunDirectory(jdvae)).rejects.toThrow(/model 'pa1' .*paper 001\) is not implemented yet[\s\S]*SR\(\+\), SR\(−\), LPIPS-substitute, BCA/);
-  });
-
-  it('names a missing run, a missing model field, an unknown model and a demo run', async () => {
-    await expect(runEvalRunDirectory(join(os.tmpdir(), 'no-such-run-xyz'))).rejects.toThrow(/no run at .*config\.json does not exist/);
-    await expect(runEvalRunDirectory(await runWithConfig({ dataset: 'faces' }))).rejects.toThrow(/has no "model" field/);
+  it('names a missing run, a run that is not a model run, an unknown model and a run without a checkpoint', async () => {
+    await expect(runEvalRunDirectory(join(os.tmpdir(), 'no-such-run-xyz'))).rejects.toThrow(/not a run directory: .*no-such-run-xyz \(no config\.json\)/);
     await expect(runEvalRunDirectory(await runWithConfig('{not json'))).rejects.toThrow(/cannot parse .*config\.json/);
-    await expect(runEvalRunDirectory(await runWithConfig({ model: 'stylegan' }))).rejects.toThrow(/unknown model 'stylegan'/);
-    await expect(runEvalRunDirectory(await runWithConfig({ command: 'glow-demo', model: 'glow' }))).rejects.toThrow(/made by `disentangle glow-demo`.*a demo/);
+    await expect(runEvalRunDirectory(await runWithConfig({ command: 'glow-demo', model: 'glow' }))).rejects.toThrow(/is not a model run \(its config\.json has no kind: 'model-run'\)/);
+    const unknown = { kind: 'model-run', model: 'stylegan', modelConfig: {}, data: { dataset: 'faces' }, environment: {}, training: {} };
+    await expect(runEvalRunDirectory(await runWithConfig(unknown))).rejects.toThrow(/unknown model 'stylegan'; the registry has: .*csvae/);
+    const untrained = { ...unknown, model: 'vae', environment: { input: { kind: 'vector', dim: 3 }, labels: ['label'], exclusive: false, seed: 0 } };
+    await expect(runEvalRunDirectory(await runWithConfig(untrained))).rejects.toThrow(/has no checkpoint yet; train it first/);
   });
 
   it('dispatches through commander: `eval <run-dir>` reaches the run evaluator', async () => {
@@ -88,6 +79,6 @@ describe('disentangle eval <run-dir>', () => {
     await mkdir(join(dir, 'images'), { recursive: true });
     const program = new Command().exitOverride();
     addEvalCommand(program);
-    await expect(program.parseAsync(['node', 'disentangle', 'eval', dir])).rejects.toThrow(/model 'caglow' .*paper 003\) is not implemented yet/);
+    await expect(program.parseAsync(['node', 'disentangle', 'eval', dir, '--backend', 'cpu'])).rejects.toThrow(/is not a model run/);
   });
 });

@@ -7,29 +7,33 @@
  *     is the Fréchet-distance feature network — and prints its held-out accuracy. With --out
  *     the accuracies are also written as metrics.json / metrics.md into DIR.
  *
- *   disentangle eval <run-dir>
- *     reads <run-dir>/config.json and evaluates the run with its paper's metrics. No paper
- *     model is implemented yet, so for now this names the model, its paper and the metrics it
- *     will report, and fails.
+ *   disentangle eval <run-dir> [--metrics id,id]
+ *     rebuilds a trained run (any registry model) and computes every metric of
+ *     @disentangle/metrics' registry its capabilities and data allow, or those named; writes
+ *     metrics.json / metrics.md into the run.
  */
-import { evaluateCsvaeRun } from '../csvae/evaluate-run';
-import { isCsvaeRunConfig } from '../csvae/trained-run';
 import { Command, InvalidArgumentError } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { initBackend } from '@disentangle/kernels';
+import { initBackend, type BackendRequest } from '@disentangle/kernels';
 import {
+  computeMetric,
+  createMetricContext,
   defaultClassifierCacheDir,
   formatHeldOutReport,
   loadOrTrainClassifier,
+  metricById,
   metricsReport,
-  PAPER_METRICS,
-  paperOfModel,
+  metricUnavailable,
+  METRICS,
   type ClassifierTask,
   type JudgeResult,
+  type MetricOptions,
   type MetricRow,
 } from '@disentangle/metrics';
-import { parseNonNegativeInt, parsePositiveInt, withCommonOptions, type CommonOptions } from './common-options';
+import { judgeFor } from '../runs/judges';
+import { BACKENDS, parseBackend, parseNonNegativeInt, parsePositiveInt, withCommonOptions, type CommonOptions } from './common-options';
+import { openRunForCommand } from './trained-run-options';
 
 export interface EvalClassifierOptions extends CommonOptions {
   dataset: string;
@@ -117,66 +121,82 @@ export async function runEvalClassifier(options: EvalClassifierOptions): Promise
   return { judge, text, command };
 }
 
-/** Thrown by `disentangle eval <run-dir>` for a run it cannot evaluate yet. */
-export class NotEvaluableError extends Error {}
+/** Metrics `eval <run-dir>` computes when none are named: every one that takes no options. */
+const DEFAULT_METRIC_OPTIONS: Record<string, MetricOptions[]> = {
+  'knn-label-readout': [{ parts: 'label' }, { parts: 'free' }],
+};
+
+export interface EvalRunOptions {
+  /** Metric ids (default: every metric this model and these data allow). */
+  metrics?: string[];
+  judgeSteps?: number;
+  judgeCount?: number;
+  log?: (line: string) => void;
+}
 
 /**
- * Evaluates a run directory: a paper-004 run gets its metrics (metrics.json / metrics.md in the
- * run); a run of a model not implemented yet gets an error that says what the run is and what
- * will be measured once its model exists.
+ * Evaluates a trained run with every metric of the registry its model and data allow (or
+ * those asked for), judged by the dataset's cached or newly trained judge, and writes
+ * metrics.json / metrics.md into the run.
  */
-export async function runEvalRunDirectory(runDir: string): Promise<{ markdown: string }> {
-  const configPath = join(resolve(runDir), 'config.json');
-  let text: string;
+export async function runEvalRunDirectory(runDir: string, options: EvalRunOptions = {}): Promise<{ markdown: string; rows: MetricRow[] }> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const { run, entry, model, data, step } = await openRunForCommand(runDir, { log });
   try {
-    text = await readFile(configPath, 'utf8');
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new NotEvaluableError(`no run at ${runDir}: ${configPath} does not exist (did you mean \`disentangle eval classifier --dataset <name>\`?)`);
+    const prepared = data!;
+    const asked = options.metrics?.length ? options.metrics : Object.keys(METRICS);
+    const command = `disentangle eval ${runDir}${options.metrics?.length ? ` --metrics ${options.metrics.join(',')}` : ''}`;
+    const context = createMetricContext({
+      model,
+      data: prepared,
+      logs: await run.readMetrics(),
+      judge: () => judgeFor(prepared, { steps: options.judgeSteps, count: options.judgeCount }, log),
+    });
+    const rows: MetricRow[] = [];
+    for (const id of asked) {
+      const metric = metricById(id);
+      const why = metricUnavailable(metric, entry.capabilities, prepared, model);
+      if (why) {
+        if (options.metrics?.length) throw new Error(`metric '${id}' cannot be computed for ${entry.name} on '${prepared.spec.dataset}': ${why}`);
+        continue;
+      }
+      const variants = DEFAULT_METRIC_OPTIONS[id] ?? (metric.id === 'factor-correlation' || metric.id === 'training-log' ? [] : [{}]);
+      for (const variant of variants) {
+        log(`eval: ${id}${Object.keys(variant).length ? ` ${JSON.stringify(variant)}` : ''}`);
+        const result = await computeMetric(context, id, variant);
+        const details = result.details ? Object.entries(result.details).map(([k, v]) => `${k} ${Number.isFinite(v) ? v.toFixed(4) : 'n/a'}`).join(', ') : '';
+        rows.push({
+          name: `${metric.name}${Object.keys(variant).length ? ` (${Object.values(variant).join(', ')})` : ''}`,
+          value: result.value,
+          n: result.n,
+          ...(result.judge ? { judge: result.judge.name, judgeAccuracy: result.judge.accuracy } : {}),
+          model: entry.name,
+          paper: entry.paper.number,
+          command,
+          ...(metric.higherIsBetter !== undefined ? { higherIsBetter: metric.higherIsBetter } : {}),
+          notes: [`step ${step}`, details].filter(Boolean).join('; '),
+        });
+      }
     }
-    throw error;
+    const paths = await metricsReport(run.path, rows, { command, title: `${entry.name} on ${prepared.spec.dataset}, step ${step}` });
+    return { markdown: paths.markdown, rows };
+  } finally {
+    model.dispose();
   }
-  let config: Record<string, unknown>;
-  try {
-    config = JSON.parse(text) as Record<string, unknown>;
-  } catch (error) {
-    throw new NotEvaluableError(`cannot parse ${configPath}: ${(error as Error).message}`);
-  }
-  if (typeof config !== 'object' || config === null || Array.isArray(config)) throw new NotEvaluableError(`${configPath} does not hold a JSON object`);
-  if (isCsvaeRunConfig(config)) return evaluateCsvaeRun(runDir);
-  const model = config.model;
-  if (typeof model !== 'string' || model === '') throw new NotEvaluableError(`${configPath} has no "model" field; cannot tell which paper's metrics apply`);
-  const command = typeof config.command === 'string' ? config.command : undefined;
-  if (command && command !== 'train' && command !== 'reproduce') {
-    throw new NotEvaluableError(
-      `run ${runDir} was made by \`disentangle ${command}\` (model '${model}'), a demo rather than a paper model's training run: it has no paper metrics to evaluate (its own numbers are in its summary.json)`,
-    );
-  }
-  const paper = paperOfModel(model);
-  if (!paper) throw new NotEvaluableError(`run ${runDir}: unknown model '${model}' in ${configPath}; no paper's metrics apply to it`);
-  const info = PAPER_METRICS[paper.paper];
-  if (paper.paper === '004') {
-    throw new NotEvaluableError(
-      `run ${runDir}: config.json names model '${paper.model}' (paper 004) but is not a run written by \`disentangle train ${paper.model}\` (no family: 'csvae', model config and data spec), so it cannot be rebuilt and evaluated. Train one with \`disentangle train ${paper.model} --dataset faces\`.`,
-    );
-  }
-  throw new NotEvaluableError(
-    [
-      `run ${runDir}: model '${paper.model}' (${paper.description}; paper ${paper.paper}) is not implemented yet — ${paper.package} does not exist in this repository, so the run cannot be evaluated.`,
-      `When it exists, eval will report: ${info.metrics.map((m) => m.name).join(', ')}.`,
-      'What works now: `disentangle eval classifier --dataset <name>` trains or loads the judge those metrics will use.',
-    ].join('\n'),
-  );
 }
 
 export function addEvalCommand(program: Command): void {
   const evalCommand = program
     .command('eval')
     .description("evaluate a run with its paper's metrics, or train/load an evaluation classifier (`eval classifier`)")
-    .argument('<run-dir>', 'run directory holding config.json')
-    .action(async (runDir: string) => {
-      await initBackend({ backend: 'auto' });
-      const { markdown } = await runEvalRunDirectory(runDir);
+    .argument('<run-dir>', 'a run directory written by `disentangle train` or `reproduce`')
+    .option('--metrics <ids>', `metric ids, comma-separated (default: all that apply): ${Object.keys(METRICS).join(', ')}`, (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
+    .option('--judge-steps <n>', 'training steps of the judge when it is not cached (default 1000)', parsePositiveInt)
+    .option('--judge-count <n>', 'images the judge trains and tests on (default 4000)', parsePositiveInt)
+    .option('--backend <name>', `tfjs backend: ${BACKENDS.join(' | ')}`, parseBackend, 'auto' as BackendRequest)
+    .action(async (runDir: string, options: { metrics?: string[]; judgeSteps?: number; judgeCount?: number; backend: BackendRequest }) => {
+      await initBackend({ backend: options.backend });
+      const { markdown } = await runEvalRunDirectory(runDir, options);
       process.stdout.write(`${await readFile(markdown, 'utf8')}\nwrote ${markdown}\n`);
     });
   withCommonOptions(

@@ -14,11 +14,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { join } from 'node:path';
 import { SeededRandom } from '@disentangle/kernels';
 import { Glow, postprocessImages, preprocessImages, quantize, type GlowConfig } from '@disentangle/flows';
-import { fillRandomBatch, makeShapesDataset } from '../demo/shapes';
+import { fillRandomBatch, makeShapesDataset } from '../bench/shapes';
 import { writeGridPng } from '../images/png-grid';
-import { train } from '../training/trainer';
+import { train } from '@disentangle/training';
 import { parsePositiveInt } from './common-options';
-import { describeTrainingResult, finishTrainingRun, startTrainingRun, withTrainingRunOptions, type TrainingRunOptions } from './training-run';
+import { describeTrainingResult, finishTrainingRun, startTrainingRun, withTrainingRunOptions, type TrainingRunOptions } from '../runs/training-run';
 
 export interface GlowDemoOptions extends TrainingRunOptions {
   levels: number;

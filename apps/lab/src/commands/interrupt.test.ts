@@ -9,10 +9,10 @@ import { describe, expect, it } from 'vitest';
 const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
 
 describe('Ctrl-C during training', () => {
-  it('finishes the step, saves a checkpoint and exits cleanly (resume itself: demo.test.ts)', async () => {
+  it('finishes the step, saves a checkpoint and exits cleanly (resume itself: registered-model.test.ts)', async () => {
     expect(existsSync(cli), `${cli} is missing: run the build first (turbo runs it before the tests)`).toBe(true);
     const runsDir = await mkdtemp(join(os.tmpdir(), 'interrupt-'));
-    const args = [cli, 'demo', '--runs-dir', runsDir, '--backend', 'wasm', '--threads', '1', '--batch', '8', '--train-size', '64', '--steps', '100000', '--seconds', '600'];
+    const args = [cli, 'train', 'vae', '--dataset', 'swiss-roll', '--labels', 'label', '--count', '400', '--name', 'interrupted', '--runs-dir', runsDir, '--backend', 'wasm', '--threads', '1', '--batch', '8', '--steps', '100000', '--seconds', '600'];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => {
@@ -32,9 +32,9 @@ describe('Ctrl-C during training', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
     expect(stderr).toContain('interrupt: finishing this step and saving a checkpoint');
     expect(code).toBe(0);
-    const latest = JSON.parse(await readFile(join(runsDir, 'demo', 'checkpoints', 'latest.json'), 'utf8')) as { step: number };
+    const latest = JSON.parse(await readFile(join(runsDir, 'interrupted', 'checkpoints', 'latest.json'), 'utf8')) as { step: number };
     expect(latest.step).toBeGreaterThan(0);
-    const summary = JSON.parse(await readFile(join(runsDir, 'demo', 'summary.json'), 'utf8')) as { stoppedBy: string; step: number };
+    const summary = JSON.parse(await readFile(join(runsDir, 'interrupted', 'summary.json'), 'utf8')) as { stoppedBy: string; step: number };
     expect(summary).toMatchObject({ stoppedBy: 'interrupt', step: latest.step });
   });
 });

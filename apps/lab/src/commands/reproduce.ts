@@ -1,40 +1,69 @@
 /**
- * `disentangle reproduce <paper>`: runs a paper's experiments on our data and writes a
- * markdown report beside the runs. Implemented: csvae (paper 004).
+ * `disentangle reproduce <paper> [--quick | --budget NAME]`: runs a paper declaration
+ * (apps/lab/src/papers/) through the one runner and writes report.md and results.json
+ * beside its runs. `reproduce --list` shows the papers and their budgets.
  *
- *   disentangle reproduce csvae --quick      # < 10 min on 2 cores, a smoke test
- *   disentangle reproduce csvae              # the full run (docs/results/csvae.md)
+ *   disentangle reproduce --list
+ *   disentangle reproduce csvae --quick      # minutes: a smoke test of the pipeline
+ *   disentangle reproduce csvae              # the full budget (docs/results/csvae.md)
+ *   disentangle reproduce csvae --models csvae,condvae   # train those first; the rest later
  */
 import type { Command } from 'commander';
 import { initBackend } from '@disentangle/kernels';
-import { reproduceCsvae } from '../csvae/reproduce-csvae';
+import { PAPERS, paperById } from '../papers';
+import { loadModelRegistry } from '../registry/model-registry';
+import { reproducePaper } from '../reproduce/runner';
+import { publishReproduction } from '../reproduce/publish';
 import { withCommonOptions, type CommonOptions } from './common-options';
-
-const REPRODUCTIONS: Record<string, (options: ReproduceCommandOptions, command: string) => Promise<{ report: string }>> = {
-  csvae: async (options, command) => {
-    const backend = await initBackend({ backend: options.backend, threads: options.threads });
-    process.stderr.write(`backend: ${backend.backend}${backend.threads ? ` (${backend.threads} threads)` : ''}\n`);
-    return reproduceCsvae({ quick: Boolean(options.quick), runsDir: options.runsDir, seed: options.seed, backend, command });
-  },
-};
 
 interface ReproduceCommandOptions extends CommonOptions {
   quick?: boolean;
+  budget?: string;
+  list?: boolean;
   runsDir: string;
+  publish?: string;
+  models?: string[];
+  datasets?: string[];
+}
+
+const commaList = (value: string): string[] => value.split(',').map((v) => v.trim()).filter(Boolean);
+
+export function listPapers(): string {
+  return PAPERS.map((p) => [`${p.id.padEnd(8)} ${p.title} (shared/papers/${p.file})`, ...Object.entries(p.budgets).map(([name, b]) => `           --budget ${name.padEnd(6)} ${b.description}`)].join('\n')).join('\n');
+}
+
+/** The command line that repeats a reproduction (printed in its report). */
+export function reproduceCommandLine(paper: string, budget: string, seed: number, only: { models?: string[]; datasets?: string[] } = {}): string {
+  const budgetFlag = budget === 'full' ? '' : budget === 'quick' ? ' --quick' : ` --budget ${budget}`;
+  const filters = `${only.models ? ` --models ${only.models.join(',')}` : ''}${only.datasets ? ` --datasets ${only.datasets.join(',')}` : ''}`;
+  return `disentangle reproduce ${paper}${budgetFlag}${filters}${seed ? ` --seed ${seed}` : ''}`;
 }
 
 export function addReproduceCommand(program: Command): void {
   const command = program
     .command('reproduce')
-    .description(`run a paper's experiments and write a report: ${Object.keys(REPRODUCTIONS).join(', ')}`)
-    .argument('<paper>', `paper: ${Object.keys(REPRODUCTIONS).join(', ')}`)
-    .option('--quick', 'a small version that finishes in minutes (a smoke test, not results)')
-    .option('--runs-dir <dir>', 'where runs and the report are written', 'runs');
-  withCommonOptions(command).action(async (paper: string, options: ReproduceCommandOptions) => {
-    const reproduce = Object.hasOwn(REPRODUCTIONS, paper) ? REPRODUCTIONS[paper] : undefined;
-    if (!reproduce) throw new Error(`no reproduction for '${paper}'; available: ${Object.keys(REPRODUCTIONS).join(', ')}`);
-    const line = `disentangle reproduce ${paper}${options.quick ? ' --quick' : ''}${options.seed ? ` --seed ${options.seed}` : ''}`;
-    const { report } = await reproduce(options, line);
+    .description(`run a paper's declaration (tables, claims, figures) and write its report: ${PAPERS.map((p) => p.id).join(', ')}`)
+    .argument('[paper]', `paper: ${PAPERS.map((p) => p.id).join(', ')}`)
+    .option('--list', 'list the papers and their budgets')
+    .option('--quick', 'the quick budget: minutes, a smoke test (not results)')
+    .option('--budget <name>', "a budget of the declaration (default 'full')")
+    .option('--models <names>', 'train only these models now (comma-separated); finished cells of the others are still reported', commaList)
+    .option('--datasets <keys>', "train only these of the declaration's datasets now (comma-separated)", commaList)
+    .option('--runs-dir <dir>', 'where runs and the report are written', 'runs')
+    .option('--publish <dir>', 'also copy the report, figures, reconstructions and weights to <dir>/<paper>.md and <dir>/<paper>/');
+  withCommonOptions(command).action(async (paperId: string | undefined, options: ReproduceCommandOptions) => {
+    if (options.list || !paperId) {
+      process.stdout.write(`${listPapers()}\n`);
+      return;
+    }
+    const paper = paperById(paperId);
+    const budget = options.budget ?? (options.quick ? 'quick' : 'full');
+    const registry = await loadModelRegistry();
+    const backend = await initBackend({ backend: options.backend, threads: options.threads });
+    process.stderr.write(`backend: ${backend.backend}${backend.threads ? ` (${backend.threads} threads)` : ''}\n`);
+    const only = { models: options.models, datasets: options.datasets };
+    const { report, dir } = await reproducePaper({ paper, registry, budget, runsDir: options.runsDir, seed: options.seed, backend, only, command: reproduceCommandLine(paper.id, budget, options.seed, only) });
     process.stdout.write(`report: ${report}\n`);
+    if (options.publish) process.stdout.write(`published: ${await publishReproduction(dir, options.publish, paper.id)}\n`);
   });
 }

@@ -1,0 +1,60 @@
+/** Draws a declaration's figure from the trained runs of its models (reopened from their checkpoints). */
+import type { PreparedData } from '@disentangle/data';
+import { requireCapability, switchReferenceFor } from '@disentangle/metrics';
+import { join } from 'node:path';
+import { examplesWith, writeReconstructions, writeSamples, writeSwitches, writeTransfer, writeVariety, writeVarietyComparison } from '../figures/image-figures';
+import { resolveLabel, samplePatterns } from '../figures/label-patterns';
+import { writeLatentScatter } from '../figures/latent-scatter';
+import type { ModelRegistry } from '../registry/model-registry';
+import { openModelRun, type OpenedRun } from '../runs/model-run';
+import type { FigureDeclaration } from './declaration';
+
+export async function drawFigure(figure: FigureDeclaration, { registry, dir, data, file }: { registry: ModelRegistry; dir: string; data: PreparedData; file: string }): Promise<void> {
+  const opened: OpenedRun[] = [];
+  const open = async (model: string) => {
+    const run = await openModelRun(join(dir, `${figure.dataset}-${model}`), registry, { loadData: false });
+    opened.push(run);
+    return run;
+  };
+  const label = figure.label === undefined ? 0 : resolveLabel(data.labelNames, figure.label);
+  const test = Array.from(data.split.test.slice(0, 8));
+  try {
+    if (figure.kind === 'variety-comparison') {
+      const models = [];
+      for (const name of figure.models) {
+        const { model } = await open(name);
+        models.push({ name, model, reference: await switchReferenceFor(requireCapability(model, 'switchAttributes'), data) });
+      }
+      const [index] = examplesWith(data, label, false, 1);
+      if (index === undefined) throw new Error(`no example without ${data.labelNames[label]}`);
+      await writeVarietyComparison(file, models, data, index, label, { title: figure.title });
+      return;
+    }
+    const { entry, model } = await open(figure.models[0]);
+    switch (figure.kind) {
+      case 'reconstructions':
+        return await writeReconstructions(file, model, data, test, { title: figure.title });
+      case 'samples':
+        return await writeSamples(file, model, data, samplePatterns(data.labelNames, data.exclusive), { conditional: entry.needs.labels !== 'none', title: figure.title });
+      case 'latents':
+        return await writeLatentScatter(file, model, data);
+      case 'switches': {
+        const reference = await switchReferenceFor(requireCapability(model, 'switchAttributes'), data);
+        return await writeSwitches(file, model, data, reference, test.slice(0, 6), data.labelNames.map((_, k) => k), { title: figure.title });
+      }
+      case 'variety': {
+        const reference = await switchReferenceFor(requireCapability(model, 'switchAttributes'), data);
+        const [index] = examplesWith(data, label, false, 1);
+        if (index === undefined) throw new Error(`no example without ${data.labelNames[label]}`);
+        return await writeVariety(file, model, data, reference, index, label, { title: figure.title });
+      }
+      case 'transfer': {
+        const sources = examplesWith(data, label, true, 4);
+        const targets = examplesWith(data, label, !data.exclusive, 4, sources);
+        return await writeTransfer(file, model, data, sources, targets, label, { title: figure.title });
+      }
+    }
+  } finally {
+    for (const run of opened) run.model.dispose();
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * report.md of a reproduction: how it was run, the paper's tables with our numbers (the
+ * paper's beside them where its text kept them), calibration rows, each claim with its
+ * verdict, the figures, and every image run's reconstructions. Paths are relative to the
+ * report's directory.
+ */
+import { metricById, type MetricResult } from '@disentangle/metrics';
+import { existsSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { PaperDeclaration, TableDeclaration } from './declaration';
+import { calibratedColumns, type Reproduction } from './runner';
+
+export function formatValue(value: number | undefined, format: TableDeclaration['format']): string {
+  if (value === undefined || !Number.isFinite(value)) return '–';
+  if (format === 'percent') return `${(100 * value).toFixed(1)}%`;
+  return value.toFixed(typeof format === 'number' ? format : 4);
+}
+
+function cell(result: MetricResult | undefined, paperValue: number | undefined, format: TableDeclaration['format']): string {
+  const ours = formatValue(result?.value, format);
+  return paperValue === undefined ? ours : `${ours} (paper ${formatValue(paperValue, format)})`;
+}
+
+function bestRow(table: TableDeclaration, cells: Reproduction['tables'][number]['cells'], column: string): string | undefined {
+  const metric = metricById(table.columns.find((c) => c.key === column)!.metric);
+  if (metric.higherIsBetter === undefined) return undefined;
+  const scored = table.rows.map((m) => ({ m, v: cells[m]?.[column]?.value })).filter((r): r is { m: string; v: number } => Number.isFinite(r.v));
+  scored.sort((a, b) => (metric.higherIsBetter ? b.v - a.v : a.v - b.v));
+  if (scored.length === 0 || (scored.length > 1 && scored[0].v === scored[1].v)) return undefined;
+  return scored[0].m;
+}
+
+export function renderReport(paper: PaperDeclaration, r: Reproduction, dir: string): string {
+  const lines: string[] = [];
+  const quick = r.budget.name !== 'full';
+  lines.push(`# ${paper.title} — reproduced on our data${quick ? ` (${r.budget.name} budget)` : ''}`, '');
+  lines.push(`Command: \`${r.command}\`  `, `Machine: ${r.machine}  `, `Wall time: ${(r.seconds / 60).toFixed(1)} min  `, `Budget: ${r.budget.description}`, '');
+  if (quick) lines.push(`> **${r.budget.name} budget**: ${r.budget.name === 'quick' ? 'a smoke test of the whole pipeline. Its models are barely trained; do not read the numbers as results.' : r.budget.description}`, '');
+
+  lines.push('## Setup', '');
+  lines.push('| dataset | stands in for | examples (train / test) |', '|---|---|---|');
+  for (const [key, d] of Object.entries(r.datasets)) lines.push(`| ${key} | ${d.paper} | ${d.loaded.count} (${d.loaded.train} / ${d.loaded.test}) |`);
+  lines.push('');
+  if (Object.keys(r.judges).length) {
+    lines.push('Judges (evaluation classifiers trained on fresh draws of each dataset; held-out accuracy, mean balanced accuracy for attributes):', '');
+    for (const [key, j] of Object.entries(r.judges)) lines.push(`- ${key}: \`${j.name}\`, ${(100 * j.accuracy).toFixed(1)}%`);
+    lines.push('');
+  }
+  lines.push('| run | steps | batch | lr | schedule | options | minutes |', '|---|---|---|---|---|---|---|');
+  for (const run of r.runs) {
+    const b = run.budget;
+    lines.push(`| ${run.dataset}-${run.model} | ${run.step} | ${b.batch ?? 'paper'} | ${b.learningRate ?? 'paper'} | ${b.schedule ?? 'scaled'} | ${b.options && Object.keys(b.options).length ? `\`${JSON.stringify(b.options)}\`` : ''} | ${(run.seconds / 60).toFixed(1)} |`);
+  }
+  lines.push('');
+  if (r.skipped?.length) {
+    lines.push(`Not run yet (outside this call's \`--models\` / \`--datasets\`; their cells show –, and claims on them are not measurable): ${r.skipped.map((c) => `${c.dataset}-${c.model}`).join(', ')}.`, '');
+  }
+  if (paper.notes.length) {
+    lines.push('Stand-ins, reconstructions and deviations:', '');
+    for (const note of paper.notes) lines.push(`- ${note}`);
+    lines.push('');
+  }
+
+  for (const result of r.tables) {
+    const table = paper.tables.find((t) => t.id === result.id)!;
+    lines.push(`## ${table.title} (${table.source})`, '', table.description, '');
+    const headers = ['model', ...table.columns.map((c) => c.header)];
+    lines.push(`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`);
+    for (const model of table.rows) {
+      const values = table.columns.map((c) => {
+        const text = cell(result.cells[model]?.[c.key], table.paper?.[model]?.[c.key], table.format);
+        return table.rows.length > 1 && bestRow(table, result.cells, c.key) === model ? `**${text}**` : text;
+      });
+      lines.push(`| ${model} | ${values.join(' | ')} |`);
+    }
+    for (const row of table.calibration ?? []) {
+      const calibrated = new Set(calibratedColumns(table, row).map((c) => c.key));
+      lines.push(`| *${row.label}* | ${table.columns.map((c) => (calibrated.has(c.key) ? `*${formatValue(result.calibration[row.label]?.[c.key]?.value, table.format)}*` : '')).join(' | ')} |`);
+    }
+    lines.push('');
+    const detailed = table.columns.filter((c) => table.rows.some((m) => Object.keys(result.cells[m]?.[c.key]?.details ?? {}).length > 1));
+    for (const column of detailed) {
+      lines.push(`Per label, ${column.header}: ${table.rows.map((m) => `${m} ${Object.entries(result.cells[m]?.[column.key]?.details ?? {}).map(([k, v]) => `${k} ${formatValue(v, table.format)}`).join(' / ')}`).join('; ')}.`, '');
+    }
+    const counted = table.columns.map((c) => `${c.header} ${result.cells[table.rows[0]]?.[c.key]?.n ?? '–'}`);
+    lines.push(`Measured over (per model): ${counted.join(', ')}.${table.rows.length > 1 ? " Bold: best in the column (by the metric's direction; none on a tie)." : ''}`, '');
+    for (const [where, error] of Object.entries(result.errors)) lines.push(`- not computed — ${where}: ${error}`);
+    if (Object.keys(result.errors).length) lines.push('');
+  }
+
+  if (r.claims.length) {
+    lines.push('## Claims', '');
+    lines.push('Each verdict is computed from the numbers above.', '');
+    for (const claim of r.claims) lines.push(`- **${claim.verdict}** — "${claim.quote}" (${claim.source}). ${claim.detail}`);
+    lines.push('');
+  }
+
+  if (r.figures.length) {
+    lines.push('## Figures', '');
+    for (const figure of r.figures) lines.push(`**${figure.title}**`, '', `![${figure.id}](${figure.file})`, '');
+  }
+
+  const reconstructions = r.runs.filter((run) => existsSync(join(run.run, 'images', 'reconstructions.png')));
+  if (reconstructions.length) {
+    lines.push('## Reconstructions', '', 'Test inputs (odd rows) above each model\'s reconstructions through the posterior mean (even rows). A model that draws the average face cannot test a claim about switching attributes.', '');
+    for (const run of reconstructions) lines.push(`**${run.dataset} — ${run.model}** (step ${run.step})`, '', `![${run.dataset}-${run.model}](${relative(dir, join(run.run, 'images', 'reconstructions.png'))})`, '');
+  }
+  return `${lines.join('\n')}\n`;
+}
