@@ -34,7 +34,10 @@ export function renderReport(paper: PaperDeclaration, r: Reproduction, dir: stri
   const lines: string[] = [];
   const quick = r.budget.name !== 'full';
   lines.push(`# ${paper.title} — reproduced on our data${quick ? ` (${r.budget.name} budget)` : ''}`, '');
-  lines.push(`Command: \`${r.command}\`  `, `Machine: ${r.machine}  `, `Wall time: ${(r.seconds / 60).toFixed(1)} min  `, `Budget: ${r.budget.description}`, '');
+  const earlier = (r.commands ?? []).filter((c) => c !== r.command);
+  lines.push(`Command: \`${r.command}\`  `);
+  if (earlier.length) lines.push(`Earlier calls, whose finished runs this report reuses: ${earlier.map((c) => `\`${c}\``).join(', ')}  `);
+  lines.push(`Machine: ${r.machine}  `, `Wall time of this call: ${(r.seconds / 60).toFixed(1)} min  `, `Budget: ${r.budget.description}`, '');
   if (quick) lines.push(`> **${r.budget.name} budget**: ${r.budget.name === 'quick' ? 'a smoke test of the whole pipeline. Its models are barely trained; do not read the numbers as results.' : r.budget.description}`, '');
 
   lines.push('## Setup', '');
@@ -46,10 +49,10 @@ export function renderReport(paper: PaperDeclaration, r: Reproduction, dir: stri
     for (const [key, j] of Object.entries(r.judges)) lines.push(`- ${key}: \`${j.name}\`, ${(100 * j.accuracy).toFixed(1)}%`);
     lines.push('');
   }
-  lines.push('| run | steps | batch | lr | schedule | options | minutes |', '|---|---|---|---|---|---|---|');
+  lines.push('| run | steps | batch | lr | schedule | options | training minutes |', '|---|---|---|---|---|---|---|');
   for (const run of r.runs) {
     const b = run.budget;
-    lines.push(`| ${run.dataset}-${run.model} | ${run.step} | ${b.batch ?? 'paper'} | ${b.learningRate ?? 'paper'} | ${b.schedule ?? 'scaled'} | ${b.options && Object.keys(b.options).length ? `\`${JSON.stringify(b.options)}\`` : ''} | ${(run.seconds / 60).toFixed(1)} |`);
+    lines.push(`| ${run.dataset}-${run.model} | ${run.step} | ${b.batch ?? 'paper'} | ${b.learningRate ?? 'paper'} | ${b.schedule ?? 'scaled'} | ${b.options && Object.keys(b.options).length ? `\`${JSON.stringify(b.options)}\`` : ''} | ${((run.trainingSeconds ?? run.seconds) / 60).toFixed(1)} |`);
   }
   lines.push('');
   if (r.skipped?.length) {

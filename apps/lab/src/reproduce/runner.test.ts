@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createModelRegistry } from '../registry/model-registry';
 import type { PaperDeclaration } from './declaration';
-import { cellBudget, checkDeclaration, reproducePaper } from './runner';
+import { cellBudget, checkDeclaration, reproducePaper, trainingSeconds } from './runner';
 
 const toyPackage = fileURLToPath(new URL('../../test/toy-model-package/index.ts', import.meta.url));
 const quiet = { isTTY: false, write: () => true } as unknown as NodeJS.WriteStream;
@@ -67,6 +67,11 @@ describe('the reproduce runner', () => {
   afterAll(() => {
     if (previousCache === undefined) delete process.env.DISENTANGLE_CACHE_DIR;
     else process.env.DISENTANGLE_CACHE_DIR = previousCache;
+  });
+
+  it("training time sums the log's gaps and leaves out a stop-and-resume", () => {
+    expect(trainingSeconds([{ time: 0 }, { time: 1000 }, { time: 3000 }, { time: 3_603_000 }, { time: 3_604_500 }])).toBe(4.5);
+    expect(trainingSeconds([])).toBe(0);
   });
 
   it('merges budgets: training, then the dataset, then the model', () => {
@@ -149,5 +154,9 @@ describe('the reproduce runner', () => {
     expect(second.results.runs.map((r) => r.dataset)).toEqual(['glasses', 'beards']);
     expect(second.results.skipped).toEqual([]);
     expect(second.results.claims[0].verdict).toBe('holds');
+    expect(second.results.commands).toEqual(['c']);
+    const third = await reproducePaper({ ...options, command: 'c2' });
+    expect(third.results.commands).toEqual(['c', 'c2']);
+    expect(await readFile(third.report, 'utf8')).toContain('Earlier calls, whose finished runs this report reuses: `c`');
   });
 });

@@ -51,7 +51,10 @@ export interface CellRun {
   model: string;
   run: string;
   step: number;
+  /** Seconds this call spent on the cell (training, pictures, metrics; ~0 for a finished run reused). */
   seconds: number;
+  /** Seconds of training, from the run's logs (summed over its sessions; gaps between them left out). */
+  trainingSeconds: number;
   budget: TrainingBudget;
 }
 
@@ -59,6 +62,8 @@ export interface Reproduction {
   paper: { id: string; number: string; title: string; file: string };
   budget: { name: string } & Budget;
   command: string;
+  /** Every call that trained into this directory, oldest first, this one last (staged runs). */
+  commands: string[];
   machine: string;
   backend: string;
   seconds: number;
@@ -201,7 +206,8 @@ export async function reproducePaper(o: ReproduceOptions): Promise<{ dir: string
     });
     const { run, entry, model } = outcome;
     try {
-      runs.push({ dataset: cell.dataset, model: cell.model, run: run.path, step: outcome.result.step, seconds: (Date.now() - cellStarted) / 1000, budget: trainingBudget });
+      const logs = await run.readMetrics();
+      runs.push({ dataset: cell.dataset, model: cell.model, run: run.path, step: outcome.result.step, seconds: (Date.now() - cellStarted) / 1000, trainingSeconds: trainingSeconds(logs), budget: trainingBudget });
       // Metrics of this cell, and the data-level calibration rows of its dataset once.
       const wanted: { metric: string; options?: Record<string, unknown> }[] = [];
       for (const table of tables) {
@@ -214,7 +220,7 @@ export async function reproducePaper(o: ReproduceOptions): Promise<{ dir: string
         }
       }
       const cached = await readEvaluation(run.path, outcome.result.step);
-      const context = createMetricContext({ model, data: prepared, logs: await run.readMetrics(), judge: () => judgeOf(cell.dataset) });
+      const context = createMetricContext({ model, data: prepared, logs, judge: () => judgeOf(cell.dataset) });
       for (const { metric, options } of wanted) {
         const key = metricKey(metric, options);
         const { calibration, ...metricOptions } = options ?? {};
@@ -277,6 +283,7 @@ export async function reproducePaper(o: ReproduceOptions): Promise<{ dir: string
     paper: { id: paper.id, number: paper.number, title: paper.title, file: paper.file },
     budget: { name: o.budget, ...budget },
     command: o.command,
+    commands: [...(await previousCommands(dir)).filter((c) => c !== o.command), o.command],
     machine: machineDescription(o.backend),
     backend: o.backend.backend,
     seconds: (Date.now() - started) / 1000,
@@ -322,6 +329,29 @@ function collect(table: TableDeclaration, numbers: Map<string, MetricResult | { 
     for (const column of calibratedColumns(table, row)) calibration[row.label][column.key] = take(`${column.dataset}|*|${metricKey(row.metric, row.options)}`, `${row.label} / ${column.key}`);
   }
   return { cells, calibration, errors };
+}
+
+/**
+ * Training time from a run's log lines (`time` in ms, one line every few steps): the sum of
+ * the gaps between consecutive lines, leaving out gaps over two minutes (a stop and a resume).
+ */
+export function trainingSeconds(logs: { time?: number }[]): number {
+  let total = 0;
+  for (let i = 1; i < logs.length; i++) {
+    const gap = (logs[i].time ?? 0) - (logs[i - 1].time ?? 0);
+    if (gap > 0 && gap < 120_000) total += gap;
+  }
+  return total / 1000;
+}
+
+/** The commands recorded by an earlier call's results.json in `dir` (none on a first call). */
+async function previousCommands(dir: string): Promise<string[]> {
+  try {
+    const earlier = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as Partial<Reproduction>;
+    return earlier.commands ?? (earlier.command ? [earlier.command] : []);
+  } catch {
+    return [];
+  }
 }
 
 /** Whether the run at `runPath` has a checkpoint at `steps` or later. */
