@@ -1,0 +1,32 @@
+/**
+ * The evaluation classifier ("judge") of a run's data: trained once per dataset and image
+ * size on fresh draws of the same dataset (a different seed from the run's), cached, and
+ * reused by `eval`, `reproduce` and `demo`.
+ */
+import { loadOrTrainClassifier, type MetricJudge } from '@disentangle/metrics';
+import type { PreparedData } from '@disentangle/data';
+
+export interface JudgeBudget {
+  /** Adam steps of the judge. Default 1000. */
+  steps?: number;
+  /** Images drawn to train it (80%) and test it (20%). Default 4000. */
+  count?: number;
+  /** Seed of the judge's own draw. Default 1000. */
+  seed?: number;
+  /** The judge's dataset when it differs from the run's (e.g. a procedural generator of the same faces). */
+  dataset?: string;
+}
+
+export async function judgeFor(data: PreparedData, budget: JudgeBudget = {}, log: (line: string) => void = () => {}): Promise<MetricJudge> {
+  if (data.input.kind !== 'image') throw new Error('judges score images; these data are vectors');
+  const dataset = budget.dataset ?? data.spec.dataset;
+  const task = data.exclusive ? 'label' : 'attributes';
+  log(`judge for ${dataset} (${task}): loading or training (${budget.steps ?? 1000} steps)`);
+  const judge = await loadOrTrainClassifier({
+    dataset,
+    task,
+    steps: budget.steps ?? 1000,
+    data: { size: data.input.size, count: budget.count ?? 4000, seed: budget.seed ?? 1000, dir: data.spec.dir },
+  });
+  return { classifier: judge.classifier, name: judge.metadata.name, accuracy: judge.metadata.accuracy };
+}

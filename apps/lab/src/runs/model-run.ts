@@ -1,0 +1,173 @@
+/**
+ * One training run of any registry model on any data spec, from start to pictures, and the
+ * reverse: a run directory back to its model (weights restored) and data. `train`, `sample`,
+ * `swap`, `eval`, `reproduce` and `demo` all go through here; none of them names a model.
+ *
+ * runs/<name>/config.json records everything that rebuilds the run:
+ *   { kind: 'model-run', model, modelConfig (resolved), data (the DataSpec), loaded, steps, training }
+ */
+import { writeFileAtomic, type BackendChoice, type GenerativeModel, type ModelEntry, type ModelEnvironment } from '@disentangle/kernels';
+import { createBatchSource, prepareData, type DataSpec, type PreparedData } from '@disentangle/data';
+import {
+  RunDirectory,
+  learningRateSchedule,
+  loadLatestCheckpoint,
+  restoreCheckpoint,
+  trainModel,
+  type ScheduleMode,
+  type TrainResult,
+} from '@disentangle/training';
+import * as tf from '@tensorflow/tfjs-core';
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ModelRegistry } from '../registry/model-registry';
+import { checkDataNeeds } from './data-needs';
+import { finishTrainingRun } from './training-run';
+import { writeRunPictures } from './run-pictures';
+
+export interface ModelRunConfig extends Record<string, unknown> {
+  kind: 'model-run';
+  model: string;
+  /** The entry's resolved config: `entry.create(modelConfig)` rebuilds the architecture. */
+  modelConfig: Record<string, unknown>;
+  /** What the data decided about the model (resolveConfig's second argument). */
+  environment: ModelEnvironment;
+  data: DataSpec;
+  /** What the data spec actually loaded. */
+  loaded: { count: number; source: string; train: number; validation: number; test: number };
+  /** Steps to reach (may change on resume). */
+  steps: number;
+  training: { batch: number; learningRate: number; schedule: ScheduleMode; seed: number };
+}
+
+export function isModelRunConfig(config: Record<string, unknown>): config is ModelRunConfig {
+  return config.kind === 'model-run' && typeof config.model === 'string' && typeof config.modelConfig === 'object' && typeof config.data === 'object';
+}
+
+export interface TrainRunOptions {
+  registry: ModelRegistry;
+  model: string;
+  data: DataSpec | PreparedData;
+  /** Model config overrides (`--set field=value`). */
+  options?: Record<string, unknown>;
+  steps: number;
+  /** Default: the entry's paper batch size / learning rate. */
+  batch?: number;
+  learningRate?: number;
+  /** Default 'scaled': the paper's MultiStepLR shrunk to this run. */
+  schedule?: ScheduleMode;
+  seed: number;
+  seconds?: number;
+  fresh?: boolean;
+  runsDir: string;
+  name: string;
+  backend: BackendChoice;
+  checkpointEvery?: number;
+  /** Write reconstructions, samples and switches into images/ (default true). */
+  pictures?: boolean;
+  progressStream?: NodeJS.WriteStream;
+  label?: string;
+}
+
+export interface ModelRun {
+  run: RunDirectory<ModelRunConfig>;
+  entry: ModelEntry<any>;
+  model: GenerativeModel;
+  data: PreparedData;
+  result: TrainResult;
+  summary: Record<string, unknown>;
+}
+
+function isPrepared(data: DataSpec | PreparedData): data is PreparedData {
+  return 'dataset' in data && typeof (data as PreparedData).dataset === 'object';
+}
+
+/** The loss-curve series: the first phase's total and each later phase's. */
+function curveMetrics(last: Record<string, number>): string[] {
+  const names = Object.keys(last);
+  return ['total', ...names.filter((n) => /^[^.]+\.total$/.test(n))].filter((n) => names.includes(n));
+}
+
+export async function trainModelRun(o: TrainRunOptions): Promise<ModelRun> {
+  const entry = o.registry.get(o.model);
+  const data = isPrepared(o.data) ? o.data : await prepareData(o.data);
+  checkDataNeeds(entry, data);
+  const environment: ModelEnvironment = { input: data.input, labels: data.labelNames, exclusive: data.exclusive, seed: o.seed };
+  const modelConfig = entry.resolveConfig(o.options ?? {}, environment) as Record<string, unknown>;
+  const batch = o.batch ?? entry.optimization.batchSize;
+  const learningRate = o.learningRate ?? entry.optimization.learningRate;
+  const schedule = o.schedule ?? 'scaled';
+  if (o.fresh) await rm(join(o.runsDir, o.name), { recursive: true, force: true });
+  const config: ModelRunConfig = {
+    kind: 'model-run',
+    model: entry.name,
+    modelConfig,
+    environment,
+    data: data.spec,
+    loaded: { count: data.dataset.count, source: data.dataset.source, train: data.split.train.length, validation: data.split.validation.length, test: data.split.test.length },
+    steps: o.steps,
+    training: { batch, learningRate, schedule, seed: o.seed },
+  };
+  const run = await RunDirectory.create(o.runsDir, o.name, config);
+  const model = entry.create(modelConfig);
+  try {
+    const batches = createBatchSource(data, { batchSize: batch, seed: o.seed });
+    const result = await trainModel({
+      model,
+      run,
+      batches,
+      steps: o.steps,
+      learningRate,
+      adam: entry.optimization.adam,
+      schedule: learningRateSchedule(learningRate, { schedule: entry.optimization.schedule, mode: schedule, stepsPerEpoch: batches.batchesPerEpoch, totalSteps: o.steps }),
+      seed: o.seed,
+      checkpointEvery: o.checkpointEvery ?? 250,
+      timeBudgetSeconds: o.seconds,
+      label: o.label ?? `${entry.name} ${o.name}`,
+      progressStream: o.progressStream,
+    });
+    if (o.pictures !== false) await writeRunPictures(run, entry, model, data, o.seed);
+    const logged = await run.readMetrics();
+    const { summary } = await finishTrainingRun(run, o.backend, result, { metrics: curveMetrics(logged[logged.length - 1] ?? {}), title: `${entry.name} on ${data.spec.dataset}` }, { model: entry.name, dataset: data.spec.dataset, labels: data.labelNames });
+    return { run, entry, model, data, result, summary };
+  } catch (error) {
+    model.dispose();
+    throw error;
+  }
+}
+
+export interface OpenedRun {
+  run: RunDirectory<ModelRunConfig>;
+  entry: ModelEntry<any>;
+  model: GenerativeModel;
+  /** Undefined when opened with `loadData: false`. */
+  data?: PreparedData;
+  step: number;
+}
+
+/** Rebuilds a trained run: the registry entry, the model with the latest checkpoint's weights, and (by default) its data. */
+export async function openModelRun(runPath: string, registry: ModelRegistry, { loadData = true }: { loadData?: boolean } = {}): Promise<OpenedRun> {
+  const run = await RunDirectory.open<ModelRunConfig>(runPath);
+  if (!isModelRunConfig(run.config)) {
+    throw new Error(`${run.path} is not a model run (its config.json has no kind: 'model-run'); runs come from \`disentangle train <model>\` or \`disentangle reproduce\``);
+  }
+  const entry = registry.get(run.config.model);
+  const checkpoint = await loadLatestCheckpoint(run);
+  if (!checkpoint) throw new Error(`${run.path} has no checkpoint yet; train it first (disentangle train ${run.config.model} --name ${run.name} ...)`);
+  const model = entry.create(entry.resolveConfig(run.config.modelConfig, run.config.environment));
+  try {
+    await restoreCheckpoint(checkpoint, model.variables);
+  } catch (error) {
+    model.dispose();
+    throw error;
+  } finally {
+    tf.dispose(checkpoint.tensors);
+  }
+  const data = loadData ? await prepareData(run.config.data) : undefined;
+  return { run, entry, model, data, step: checkpoint.step };
+}
+
+/** Writes `<run>/evaluation.json` atomically. */
+export async function writeJson(file: string, value: unknown): Promise<void> {
+  await writeFileAtomic(file, `${JSON.stringify(value, null, 2)}\n`);
+}
