@@ -92,9 +92,9 @@ describe('IDX loader', () => {
     const full = await loadMnistPackage();
     const few = await loadMnistPackage({ limit: 25 });
     expect(few.count).toBe(25);
-    expect([...few.labels.subarray(0, 12)]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
+    expect([...few.labels!.subarray(0, 12)]).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
     // Row 1 of the limited set is the first "1" of the full set.
-    const firstOne = full.labels.indexOf(1);
+    const firstOne = full.labels!.indexOf(1);
     expect(few.images.subarray(784, 2 * 784)).toEqual(full.images.subarray(firstOne * 784, (firstOne + 1) * 784));
   });
 });
