@@ -27,10 +27,13 @@ describe('claim verdicts from numbers', () => {
     expect(verdict({ kind: 'best', table: 't', model: 'c', columns: ['mse'], prefer: 'higher' }, full).verdict).toBe('holds');
   });
 
-  it("'best' among the rows that ran is not best: a missing rival leaves it not measurable, naming the row", () => {
+  it("'best' among the rows that ran is not best: a missing rival leaves it not measurable, naming the row; a rival that ran and wins decides it", () => {
     const result = verdict({ kind: 'best', table: 't', model: 'a', columns: ['acc'] }, { a: { acc: 0.9 }, b: { acc: 0.8 } });
     expect(result.verdict).toBe('not measurable here');
-    expect(result.detail).toMatch(/no number for c/);
+    expect(result.detail).toMatch(/no numbers for c/);
+    const beaten = verdict({ kind: 'best', table: 't', model: 'b', columns: ['acc'] }, { a: { acc: 0.9 }, b: { acc: 0.8 } });
+    expect(beaten.verdict).toBe('does not hold');
+    expect(beaten.detail).toMatch(/vs best other a 0\.9.*✗ \(no numbers for c\)/);
   });
 
   it("'order', 'close' and 'compare' decide from the numbers", () => {

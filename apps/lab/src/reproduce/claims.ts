@@ -50,20 +50,23 @@ function judge(check: ClaimCheck, table: TableNumbers): { verdict: Verdict; deta
     case 'best': {
       const parts: string[] = [];
       let holds = true;
+      const missing = new Set<string>();
       for (const column of columnsOf(table, check.columns)) {
         if (higher(column) === undefined) return unmeasurable(`column '${column}' has no better direction`);
         const mine = value(table, check.model, column);
         if (mine === undefined) return unmeasurable(`no number for ${check.model} in '${column}'`);
         const others = table.declaration.rows.filter((m) => m !== check.model).map((m) => ({ m, v: value(table, m, column) }));
-        // Best among some rows is not best: a missing rival leaves the claim open.
-        const missing = others.filter((o) => o.v === undefined).map((o) => o.m);
-        if (missing.length) return unmeasurable(`no number for ${missing.join(', ')} in '${column}' (${check.model} ${show(mine)})`);
+        for (const o of others) if (o.v === undefined) missing.add(o.m);
         const rival = others.filter((o) => o.v !== undefined).sort((a, b) => (better(column, a.v!, b.v!) ? -1 : 1))[0];
         const wins = !rival || better(column, mine, rival.v!);
         holds &&= wins;
         parts.push(`${column}: ${check.model} ${show(mine)}${rival ? ` vs best other ${rival.m} ${show(rival.v!)}` : ''} ${wins ? '✓' : '✗'}`);
       }
-      return { verdict: holds ? 'holds' : 'does not hold', detail: parts.join('; ') };
+      // Beaten by a row that ran: fails whatever the missing rows would say. Best among some rows is not best.
+      const note = missing.size ? ` (no numbers for ${[...missing].join(', ')})` : '';
+      if (!holds) return { verdict: 'does not hold', detail: parts.join('; ') + note };
+      if (missing.size) return unmeasurable(`best among the rows that ran, but${note.slice(1, -1)}: ${parts.join('; ')}`);
+      return { verdict: 'holds', detail: parts.join('; ') };
     }
     case 'order': {
       const parts: string[] = [];

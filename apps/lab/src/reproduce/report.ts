@@ -83,9 +83,11 @@ export function renderReport(paper: PaperDeclaration, r: Reproduction, dir: stri
     lines.push('');
     const detailed = table.columns.filter((c) => table.rows.some((m) => Object.keys(result.cells[m]?.[c.key]?.details ?? {}).length > 1));
     for (const column of detailed) {
-      lines.push(`Per label, ${column.header}: ${table.rows.map((m) => `${m} ${Object.entries(result.cells[m]?.[column.key]?.details ?? {}).map(([k, v]) => `${k} ${formatValue(v, table.format)}`).join(' / ')}`).join('; ')}.`, '');
+      const measured = table.rows.filter((m) => Object.keys(result.cells[m]?.[column.key]?.details ?? {}).length);
+      lines.push(`Per label, ${column.header}: ${measured.map((m) => `${m} ${Object.entries(result.cells[m][column.key]!.details!).map(([k, v]) => `${k} ${formatValue(v, table.format)}`).join(' / ')}`).join('; ')}.`, '');
     }
-    const counted = table.columns.map((c) => `${c.header} ${result.cells[table.rows[0]]?.[c.key]?.n ?? '–'}`);
+    // Every model is measured on the same test examples; the first row with a number says how many.
+    const counted = table.columns.map((c) => `${c.header} ${table.rows.map((m) => result.cells[m]?.[c.key]?.n).find((n) => n !== undefined) ?? '–'}`);
     lines.push(`Measured over (per model): ${counted.join(', ')}.${table.rows.length > 1 ? " Bold: best in the column (by the metric's direction; none on a tie)." : ''}`, '');
     for (const [where, error] of Object.entries(result.errors)) lines.push(`- not computed — ${where}: ${error}`);
     if (Object.keys(result.errors).length) lines.push('');
