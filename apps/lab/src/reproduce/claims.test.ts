@@ -45,6 +45,12 @@ describe('claim verdicts from numbers', () => {
     expect(verdict({ kind: 'compare', table: 't', model: 'c', column: 'acc', relation: 'greater', than: 0.75 }, full).verdict).toBe('does not hold');
   });
 
+  it("'close' on every column fails on one measured column, and is not measurable while a column is missing", () => {
+    const partial = { a: { acc: 0.9, mse: 0.01 }, b: { acc: 0.7 } };
+    expect(verdict({ kind: 'close', table: 't', models: ['a', 'b'], tolerance: 0.05 }, partial).verdict).toBe('does not hold');
+    expect(verdict({ kind: 'close', table: 't', models: ['a', 'b'], tolerance: 0.5 }, partial)).toMatchObject({ verdict: 'not measurable here', detail: expect.stringMatching(/missing in 'mse'/) });
+  });
+
   it('a table that did not run leaves its claims not measurable', () => {
     expect(judgeClaim({ id: 'x', quote: 'q', source: '§1', check: { kind: 'best', table: 'gone', model: 'a' } }, {}).verdict).toBe('not measurable here');
   });

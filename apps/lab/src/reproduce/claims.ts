@@ -83,15 +83,23 @@ function judge(check: ClaimCheck, table: TableNumbers): { verdict: Verdict; deta
     }
     case 'close': {
       const parts: string[] = [];
+      const missing: string[] = [];
       let holds = true;
       for (const column of columnsOf(table, check.columns)) {
         const [a, b] = check.models.map((m) => value(table, m, column));
-        if (a === undefined || b === undefined) return unmeasurable(`a number is missing in '${column}'`);
+        if (a === undefined || b === undefined) {
+          missing.push(column);
+          continue;
+        }
         const gap = Math.abs(a - b);
         holds &&= gap <= check.tolerance;
         parts.push(`${column}: |${show(a)} − ${show(b)}| = ${show(gap)} ${gap <= check.tolerance ? '≤' : '>'} ${show(check.tolerance)}`);
       }
-      return { verdict: holds ? 'holds' : 'does not hold', detail: parts.join('; ') };
+      // "Close on every column" fails on one measured column; it holds only if none is missing.
+      const note = missing.length ? ` (a number is missing in ${missing.map((c) => `'${c}'`).join(', ')})` : '';
+      if (!holds) return { verdict: 'does not hold', detail: parts.join('; ') + note };
+      if (missing.length) return unmeasurable(`${parts.length ? `${parts.join('; ')}; ` : ''}${note.slice(2, -1)}`);
+      return { verdict: 'holds', detail: parts.join('; ') };
     }
     case 'compare': {
       const mine = value(table, check.model, check.column);
