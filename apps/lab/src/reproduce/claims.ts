@@ -65,7 +65,7 @@ function judge(check: ClaimCheck, table: TableNumbers): { verdict: Verdict; deta
       // Beaten by a row that ran: fails whatever the missing rows would say. Best among some rows is not best.
       const note = missing.size ? ` (no numbers for ${[...missing].join(', ')})` : '';
       if (!holds) return { verdict: 'does not hold', detail: parts.join('; ') + note };
-      if (missing.size) return unmeasurable(`best among the rows that ran, but${note.slice(1, -1)}: ${parts.join('; ')}`);
+      if (missing.size) return unmeasurable(`best among the rows that ran, but no numbers for ${[...missing].join(', ')}: ${parts.join('; ')}`);
       return { verdict: 'holds', detail: parts.join('; ') };
     }
     case 'order': {

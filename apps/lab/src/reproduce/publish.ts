@@ -3,7 +3,7 @@
  * report, image paths rewritten), DIR/<paper>/figures/, DIR/<paper>/runs/<run>/ (each run's
  * pictures) and DIR/<paper>/weights/<run>/: a run directory holding config.json, the last
  * checkpoint's model weights (optimizer state left out to keep them small), metrics.jsonl,
- * evaluation.json and manifest.json (command, steps, seed). `disentangle eval`, `sample` and
+ * evaluation.json and manifest.json (the commands that trained the reproduction, steps, seed). `disentangle eval`, `sample` and
  * `swap` read those directories as they are; `train` continues them with fresh optimizer
  * moments.
  */
@@ -33,7 +33,7 @@ export async function publishReproduction(dir: string, out: string, paper: strin
     const name = basename(cell.run);
     await copyDir(join(cell.run, 'images'), join(target, 'runs', name), (f) => f.endsWith('.png') || f.endsWith('.svg'));
     report = report.split(`](${name}/images/`).join(`](${paper}/runs/${name}/`);
-    await publishWeights(cell.run, join(target, 'weights', name), { command: results.command, steps: cell.step, seed: cell.budget && results.datasets[cell.dataset]?.spec.seed, run: name });
+    await publishWeights(cell.run, join(target, 'weights', name), { commands: results.commands ?? [results.command], note: 'the calls that trained this reproduction, in order (later calls reuse the runs earlier ones finished)', steps: cell.step, seed: cell.budget && results.datasets[cell.dataset]?.spec.seed, run: name });
   }
   await writeFileAtomic(join(resolve(out), `${paper}.md`), report);
   await copyFile(join(dir, 'results.json'), join(target, 'results.json'));
