@@ -20,6 +20,7 @@ export function packageVitestConfig({ testTimeout = 120_000 }: { testTimeout?: n
         '@disentangle/metrics': source('metrics'),
         '@disentangle/training': source('training'),
         '@disentangle/csvae': model('csvae'),
+        '@disentangle/caglow': model('caglow'),
       },
     },
     test: {

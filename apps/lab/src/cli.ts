@@ -11,7 +11,6 @@ import { addDataCommand } from './commands/data-preview';
 import { addDemoCommand } from './commands/demo';
 import { addDoctorCommand } from './commands/doctor';
 import { addEvalCommand } from './commands/eval';
-import { addGlowDemoCommand } from './commands/glow-demo';
 import { addModelsCommand } from './commands/models';
 import { addReproduceCommand } from './commands/reproduce';
 import { addSampleCommand } from './commands/sample';
@@ -33,7 +32,6 @@ addEvalCommand(program);
 addReproduceCommand(program);
 addDataCommand(program);
 addBenchCommand(program);
-addGlowDemoCommand(program);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);

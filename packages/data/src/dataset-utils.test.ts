@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
-import { generateDataset } from './generate-dataset';
+import { generateDataset, renderSize } from './generate-dataset';
+import { PROCEDURAL_GENERATORS } from './procedural';
+import { resizeArea } from './resize-area';
 import { fromSignedRange, toSignedRange } from './signed-range';
 import { balancedIndices, balancedSubset, publishedSplit, semiSupervisedMask, splitDataset, splitIndices, subset } from './subset';
 import { makeTestGenerator } from './test-generator';
@@ -33,6 +35,54 @@ describe('generateDataset', () => {
     expect(a.source).toContain('seed=4');
   });
 
+  it('renders a divisor of a supported size at the smallest multiple and box-downsamples it (faces 16 = faces 32 averaged 2×2)', () => {
+    const faces = PROCEDURAL_GENERATORS.faces;
+    expect(faces.sizes).toEqual([32, 64]);
+    const big = generateDataset(faces, { count: 4, size: 32, seed: 7, identities: 2 });
+    const small = generateDataset(faces, { count: 4, size: 16, seed: 7, identities: 2 });
+    expect([small.height, small.width, small.images.length]).toEqual([16, 16, 4 * 16 * 16 * 3]);
+    expect(small.factors).toEqual(big.factors);
+    expect(small.labels).toEqual(big.labels);
+    expect(small.attributes).toEqual(big.attributes);
+    expect(small.identities).toEqual(big.identities);
+    const at = (n: number, y: number, x: number, c: number) => big.images[((n * 32 + y) * 32 + x) * 3 + c];
+    let maxError = 0;
+    let spread = 0;
+    for (let n = 0; n < 4; n++) {
+      for (let y = 0; y < 16; y++) {
+        for (let x = 0; x < 16; x++) {
+          for (let c = 0; c < 3; c++) {
+            const box = (at(n, 2 * y, 2 * x, c) + at(n, 2 * y, 2 * x + 1, c) + at(n, 2 * y + 1, 2 * x, c) + at(n, 2 * y + 1, 2 * x + 1, c)) / 4;
+            const v = small.images[((n * 16 + y) * 16 + x) * 3 + c];
+            maxError = Math.max(maxError, Math.abs(v - box));
+            spread = Math.max(spread, Math.abs(v - small.images[c]));
+          }
+        }
+      }
+    }
+    expect(maxError).toBeLessThan(1e-6);
+    expect(spread).toBeGreaterThan(0.2); // real faces, not a flat image
+    // The dataset's generator renders counterfactuals at the dataset's size the same way
+    // (up to the float32 rounding of the stored factors).
+    const again = new Float32Array(16 * 16 * 3);
+    small.generator!.render(Array.from(small.factors!.subarray(0, faces.factors.length)), 16, again);
+    const first = small.images.subarray(0, 16 * 16 * 3);
+    expect(Math.max(...again.map((v, i) => Math.abs(v - first[i])))).toBeLessThan(1e-5);
+    const direct = new Float32Array(16 * 16 * 3);
+    faces.render(Array.from(small.factors!.subarray(0, faces.factors.length)), 16, direct);
+    expect(direct).not.toEqual(again);
+    expect(small.source).toContain('rendered at 32, box-downsampled');
+  });
+
+  it('downsamples from the smallest multiple: the test squares at 4 are the 8s averaged 2×2', () => {
+    const eight = generateDataset(generator, { count: 5, size: 8, seed: 2 });
+    const four = generateDataset(generator, { count: 5, size: 4, seed: 2 });
+    expect(four.images).toEqual(resizeArea(eight.images, { fromHeight: 8, fromWidth: 8, toHeight: 4, toWidth: 4, channels: 1 }, 5));
+    expect(renderSize(generator, 4)).toBe(8);
+    expect(renderSize(generator, 16)).toBe(16);
+    expect(renderSize(generator, 2)).toBe(8);
+  });
+
   it('shares identity factors within an identity', () => {
     const ds = generateDataset(generator, { count: 12, size: 8, seed: 1, identities: 3 });
     expect(Array.from(ds.identities!)).toEqual([0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2]);
@@ -41,7 +91,8 @@ describe('generateDataset', () => {
   });
 
   it('rejects unsupported sizes, bad counts and broken generators with clear errors', () => {
-    expect(() => generateDataset(generator, { count: 4, size: 32, seed: 0 })).toThrow(/does not support size 32; supported sizes: 8, 16/);
+    expect(() => generateDataset(generator, { count: 4, size: 32, seed: 0 })).toThrow(/does not support size 32; supported sizes: 8, 16 \(and their divisors, rendered at the supported size and box-downsampled\)/);
+    expect(() => generateDataset(generator, { count: 4, size: 3, seed: 0 })).toThrow(/does not support size 3; supported sizes: 8, 16/);
     expect(() => generateDataset(generator, { count: 0, size: 8, seed: 0 })).toThrow(/count must be a positive integer/);
     const broken = { ...generator, sampleFactors: () => [1, 0.5] };
     expect(() => generateDataset(broken, { count: 2, size: 8, seed: 0 })).toThrow(/sampled 2 factors at image 0, expected 3/);

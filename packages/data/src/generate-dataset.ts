@@ -4,12 +4,16 @@
  * size, seed and identities give the same dataset bit for bit.
  */
 import { SeededRandom } from '@disentangle/kernels';
+import { resizeArea } from './resize-area';
 import type { ImageDataset, ProceduralGenerator } from './types';
 
 export interface GenerateDatasetOptions {
   /** Number of images. */
   count: number;
-  /** Image side; must be one of `generator.sizes`. */
+  /**
+   * Image side: one of `generator.sizes`, or a divisor of one of them (rendered at the smallest
+   * such multiple and box-downsampled by the integer factor, see `renderSize`).
+   */
   size: number;
   /** Seed of the factor stream (`new SeededRandom(seed).fork('factors')`). */
   seed: number;
@@ -19,6 +23,12 @@ export interface GenerateDatasetOptions {
    * Omitted: every image draws all its factors independently (and `identities` is not set).
    */
   identities?: number;
+  /**
+   * Seed of the identities' own factors (default `seed`): two draws with the same
+   * `identitySeed` and different seeds show the same people in new images — how a judge of
+   * identities is trained on fresh images of the run's identities.
+   */
+  identitySeed?: number;
 }
 
 function assertPositiveInteger(value: unknown, field: string): asserts value is number {
@@ -41,14 +51,56 @@ function checkFactors(generator: ProceduralGenerator, factors: number[], where: 
   }
 }
 
+/**
+ * The side a generator renders at to give `size`: `size` itself when supported, else the
+ * smallest supported multiple of it (faces at 16 render at 32, then average 2×2), so every
+ * generator gets every divisor of its sizes without drawing at a resolution it was not
+ * designed for. Neither: an error naming the supported sizes.
+ */
+export function renderSize(generator: ProceduralGenerator, size: number): number {
+  if (generator.sizes.includes(size)) return size;
+  const multiples = generator.sizes.filter((s) => s > size && s % size === 0).sort((a, b) => a - b);
+  if (multiples.length === 0) {
+    throw new Error(
+      `generateDataset: generator '${generator.name}' does not support size ${size}; supported sizes: ${generator.sizes.join(', ')} (and their divisors, rendered at the supported size and box-downsampled)`,
+    );
+  }
+  return multiples[0];
+}
+
+/**
+ * Renders a factor vector at any size `renderSize` allows: directly when the generator
+ * supports it, else at the supported multiple, box-downsampled into `out` at `offset`.
+ */
+export function renderAtSize(generator: ProceduralGenerator, factors: number[], size: number, out: Float32Array, offset = 0): void {
+  const native = renderSize(generator, size);
+  if (native === size) {
+    generator.render(factors, size, out, offset);
+    return;
+  }
+  const { channels } = generator;
+  const scratch = new Float32Array(native * native * channels);
+  generator.render(factors, native, scratch, 0);
+  out.set(resizeArea(scratch, { fromHeight: native, fromWidth: native, toHeight: size, toWidth: size, channels }), offset);
+}
+
+/**
+ * The generator a downsampled dataset carries: the same, except that `render` at the
+ * dataset's size goes through `renderAtSize`, so counterfactuals rendered from
+ * `dataset.generator` at `dataset.height` match the dataset's images.
+ */
+function downsamplingGenerator(generator: ProceduralGenerator): ProceduralGenerator {
+  return { ...generator, render: (factors, size, out, offset = 0) => renderAtSize(generator, factors, size, out, offset) };
+}
+
 export function generateDataset(generator: ProceduralGenerator, options: GenerateDatasetOptions): ImageDataset {
   const { count, size, seed, identities } = options;
+  const identitySeed = options.identitySeed ?? seed;
+  if (!Number.isSafeInteger(identitySeed)) throw new Error(`generateDataset: identitySeed must be a safe integer, got ${String(identitySeed)}`);
   assertPositiveInteger(count, 'count');
   assertPositiveInteger(size, 'size');
   if (!Number.isSafeInteger(seed)) throw new Error(`generateDataset: seed must be a safe integer, got ${String(seed)}`);
-  if (!generator.sizes.includes(size)) {
-    throw new Error(`generateDataset: generator '${generator.name}' does not support size ${size}; supported sizes: ${generator.sizes.join(', ')}`);
-  }
+  const native = renderSize(generator, size);
   const identityFactorIndices = generator.factors.flatMap((f, k) => (f.role === 'identity' ? [k] : []));
   if (identities !== undefined) {
     assertPositiveInteger(identities, 'identities');
@@ -62,7 +114,7 @@ export function generateDataset(generator: ProceduralGenerator, options: Generat
   const draw = () => factorRandom.uniformNumber();
   let identityVectors: number[][] = [];
   if (identities !== undefined) {
-    const identityRandom = root.fork('identities');
+    const identityRandom = new SeededRandom(identitySeed).fork('identities');
     const drawIdentity = () => identityRandom.uniformNumber();
     identityVectors = Array.from({ length: identities }, (_, i) => {
       const vector = generator.sampleFactors(drawIdentity);
@@ -88,7 +140,7 @@ export function generateDataset(generator: ProceduralGenerator, options: Generat
       identityIds[i] = id;
       for (const k of identityFactorIndices) factors[k] = identityVectors[id][k];
     }
-    generator.render(factors, size, images, i * pixels);
+    renderAtSize(generator, factors, size, images, i * pixels);
     factorValues.set(factors, i * nFactors);
     if (labels) {
       const label = generator.label!(factors);
@@ -123,7 +175,7 @@ export function generateDataset(generator: ProceduralGenerator, options: Generat
     factors: factorValues,
     factorSpecs: generator.factors,
     identities: identityIds,
-    generator,
-    source: `procedural:${generator.name} seed=${seed} count=${count} size=${size}${identities !== undefined ? ` identities=${identities}` : ''}`,
+    generator: native === size ? generator : downsamplingGenerator(generator),
+    source: `procedural:${generator.name} seed=${seed} count=${count} size=${size}${native !== size ? ` (rendered at ${native}, box-downsampled)` : ''}${identities !== undefined ? ` identities=${identities}${identitySeed !== seed ? ` identitySeed=${identitySeed}` : ''}` : ''}`,
   };
 }

@@ -10,6 +10,7 @@ export * from './subset';
 export * from './label-matrix';
 export * from './batch-iterator';
 export * from './image-io';
+export * from './resize-area';
 export * from './bitmap-font';
 export * from './idx';
 export * from './mnist-package';

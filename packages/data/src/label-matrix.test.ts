@@ -75,6 +75,31 @@ describe('labelMatrix', () => {
     expect(() => labelMatrix({ ...tiny(), labels: new Int32Array([0, 2, 1]) }, { label: 'one-hot' })).toThrow(/label 2 of example 1 is outside 0..1/);
   });
 
+  it('mixed: the one-hot class columns first, then the attribute columns, not exclusive', () => {
+    const m = labelMatrix(tiny(), { label: 'one-hot', attributes: ['C', 'A'] });
+    expect(m.names).toEqual(['no', 'yes', 'C', 'A']);
+    expect(m.exclusive).toBe(false);
+    expect(m.classColumns).toBe(2);
+    // labels [1, 0, 1]; C = [1, 1, 0], A = [1, 0, 1].
+    expect(Array.from(m.values)).toEqual([
+      0, 1, 1, 1,
+      1, 0, 1, 0,
+      0, 1, 0, 1,
+    ]);
+    expect(labelMatrix(tiny(), { attributes: ['A'] }).classColumns).toBe(0);
+    expect(labelMatrix(tiny(), { label: 'one-hot' }).classColumns).toBe(2);
+    const plain = labelMatrix(tiny(), { label: 'one-hot', attributes: [] });
+    expect([plain.exclusive, plain.classColumns, plain.names]).toEqual([true, 2, ['no', 'yes']]);
+  });
+
+  it('mixed: unknown attributes, missing labels and a name clash are errors', () => {
+    expect(() => labelMatrix(tiny(), { label: 'one-hot', attributes: ['Z'] })).toThrow(/unknown attribute 'Z'/);
+    const { labels: _labels, ...noLabels } = tiny();
+    expect(() => labelMatrix(noLabels, { label: 'one-hot', attributes: ['A'] })).toThrow(/no class labels/);
+    const clash = { ...tiny(), attributeNames: ['A', 'yes', 'C'] };
+    expect(() => labelMatrix(clash, { label: 'one-hot', attributes: ['yes'] })).toThrow(/attribute 'yes' has the name of a class/);
+  });
+
   it('rejects a spec of neither form', () => {
     expect(() => labelMatrix(tiny(), { label: 'two-hot' } as never)).toThrow(/spec must be/);
   });

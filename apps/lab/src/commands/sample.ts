@@ -17,6 +17,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { BLANK_VALUE, zoomFor } from '../figures/image-figures';
 import { samplePatterns } from '../figures/label-patterns';
+import { conditionPatterns } from '../figures/condition-figures';
 import { parsePositiveInt, withCommonOptions, type CommonOptions } from './common-options';
 import { openRunForCommand, outputPath, stderrLog, type TrainedRunCommandOptions } from './trained-run-options';
 
@@ -42,7 +43,9 @@ export async function runSample(runDir: string, options: SampleOptions = {}): Pr
     const prepared = data!;
     const { labelNames, exclusive, input } = prepared;
     const conditional = entry.needs.labels !== 'none' && labelNames.length > 0;
-    let patterns = samplePatterns(labelNames, exclusive, options);
+    const asked = Boolean(options.labels?.length || options.label?.length);
+    // Mixed labels (a class and attributes) need a one-hot class in every row: by default the test split's own rows.
+    let patterns = prepared.classColumns && !asked ? conditionPatterns(prepared, 8) : samplePatterns(labelNames, exclusive, options);
     if (!conditional) {
       if (options.labels?.length || options.label?.length) log(`sample: ${entry.name} is unconditional; the labels asked for are ignored`);
       patterns = [{ name: 'prior', values: new Array<number>(labelNames.length).fill(0) }];

@@ -44,7 +44,9 @@ export async function runSwap(runDir: string, options: SwapOptions = {}): Promis
     if (prepared.input.kind !== 'image') throw new Error(`swap draws images; ${run.path} is ${entry.name} on '${prepared.spec.dataset}' (vectors). Try \`disentangle sample\` for its points.`);
     if (prepared.labelNames.length === 0) throw new Error(`swap switches labels; ${run.path} was trained without labels (train with --labels)`);
     const switcher = requireCapability(model, 'switchAttributes', 'disentangle swap');
-    const chosen = options.label !== undefined ? [resolveLabel(prepared.labelNames, options.label)] : prepared.labelNames.map((_, k) => k);
+    // With mixed labels (a class and attributes) only the attributes are switched.
+    const chosen = options.label !== undefined ? [resolveLabel(prepared.labelNames, options.label)] : prepared.labelNames.map((_, k) => k).slice(prepared.classColumns ?? 0);
+    if (chosen[0] !== undefined && chosen[0] < (prepared.classColumns ?? 0)) throw new Error(`swap: '${prepared.labelNames[chosen[0]]}' is a class column of mixed labels; switch an attribute (${prepared.labelNames.slice(prepared.classColumns).join(', ')})`);
     const base = options.out ? resolve(options.out.slice(0, options.out.length - extname(options.out).length)) : undefined;
     const pathFor = (kind: string, label?: string) => {
       if (base === undefined) return join(run.imagesDir, `${kind}${label ? `-${slug(label)}` : ''}-${step}.png`);

@@ -5,6 +5,8 @@
  *
  *   disentangle train csvae --dataset faces --labels Eyeglasses --subset Eyeglasses:2 --steps 2000
  *   disentangle train condvae --dataset face-expressions --labels one-hot --set zDim=8
+ *   disentangle train glow --dataset mnist --size 16 --steps 3000
+ *   disentangle train caglow --dataset mnist --size 16 --labels one-hot --init-from runs/glow-mnist --steps 2000
  */
 import { Option, type Command } from 'commander';
 import { initBackend } from '@disentangle/kernels';
@@ -25,6 +27,7 @@ export interface TrainCommandOptions extends CommonOptions, DataOptions {
   name?: string;
   runsDir: string;
   fresh?: boolean;
+  initFrom?: string;
   progressStream?: NodeJS.WriteStream;
 }
 
@@ -45,6 +48,7 @@ export async function runTrainCommand(modelName: string, options: TrainCommandOp
     seed: options.seed,
     seconds: options.seconds,
     fresh: options.fresh,
+    initFrom: options.initFrom,
     runsDir: options.runsDir,
     name: options.name ?? `${modelName}-${options.dataset}`,
     backend,
@@ -69,7 +73,8 @@ export function addTrainCommand(program: Command): void {
     .addOption(new Option('--schedule <kind>', "the paper's MultiStepLR at its epochs ('paper'), shrunk to this run ('scaled'), none ('constant'), or constant then linearly to 0 over the second half ('half-linear')").choices([...SCHEDULE_MODES]).default('scaled'))
     .option('--name <name>', 'run name (default <model>-<dataset>)')
     .option('--runs-dir <dir>', 'where runs are written', 'runs')
-    .option('--fresh', 'delete the run first instead of resuming it');
+    .option('--fresh', 'delete the run first instead of resuming it')
+    .option('--init-from <run>', "start from a trained run's weights (every variable of the same name and shape), e.g. CAGlow from a trained Glow; ignored on resume");
   withCommonOptions(command).action(async (model: string, options: TrainCommandOptions) => {
     const outcome = await runTrainCommand(model, options);
     outcome.model.dispose();

@@ -24,7 +24,7 @@ function imageShape(data: PreparedData) {
   return data.input;
 }
 
-async function grid(file: string, data: PreparedData, values: Float32Array, options: { columns: number; rowLabels?: string[]; columnLabels?: string[]; title?: string }): Promise<void> {
+export async function grid(file: string, data: PreparedData, values: Float32Array, options: { columns: number; rowLabels?: string[]; columnLabels?: string[]; title?: string }): Promise<void> {
   const { size, channels } = imageShape(data);
   const count = values.length / (size * size * channels);
   await writeImageGrid(file, { data: values, count, height: size, width: size, channels }, { zoom: zoomFor(size), ...options });

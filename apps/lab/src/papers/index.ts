@@ -3,9 +3,10 @@
  * A new paper is a new file here and one line in PAPERS.
  */
 import type { PaperDeclaration } from '../reproduce/declaration';
+import { caglowPaper } from './caglow';
 import { csvaePaper } from './csvae';
 
-export const PAPERS: readonly PaperDeclaration[] = [csvaePaper];
+export const PAPERS: readonly PaperDeclaration[] = [csvaePaper, caglowPaper];
 
 /** `disentangle demo`: the declaration and budget that show controllable synthesis in a few minutes. */
 export const DEMO = { paper: csvaePaper.id, budget: 'demo' } as const;

@@ -36,6 +36,13 @@ describe('claim verdicts from numbers', () => {
     expect(beaten.detail).toMatch(/vs best other a 0\.9.*✗ \(no numbers for c\)/);
   });
 
+  it("'compare' against a scaled cell: within 25% of another model's value", () => {
+    const within = verdict({ kind: 'compare', table: 't', model: 'b', column: 'mse', relation: 'less', than: { model: 'a', scale: 2.5 } }, full);
+    expect(within.verdict).toBe('holds'); // 0.02 < 2.5 × 0.01
+    expect(within.detail).toMatch(/2\.5 × a 0\.01.* = 0\.025/);
+    expect(verdict({ kind: 'compare', table: 't', model: 'c', column: 'mse', relation: 'less', than: { model: 'a', scale: 2.5 } }, full).verdict).toBe('does not hold');
+  });
+
   it("'order', 'close' and 'compare' decide from the numbers", () => {
     expect(verdict({ kind: 'order', table: 't', models: ['a', 'b', 'c'] }, full).verdict).toBe('holds');
     expect(verdict({ kind: 'order', table: 't', models: ['b', 'a'], columns: ['acc'] }, full).verdict).toBe('does not hold');

@@ -4,7 +4,7 @@
  * direction for a comparison that needs one). Ties do not make a model best.
  */
 import { metricById, type MetricResult } from '@disentangle/metrics';
-import type { ClaimCheck, ClaimDeclaration, TableDeclaration } from './declaration';
+import { higherIsBetterIn, type ClaimCheck, type ClaimDeclaration, type TableDeclaration } from './declaration';
 
 export type Verdict = 'holds' | 'does not hold' | 'not measurable here';
 
@@ -32,7 +32,7 @@ function value(table: TableNumbers, model: string, column: string): number | und
 function direction(table: TableNumbers, column: string): boolean | undefined {
   const declared = table.declaration.columns.find((c) => c.key === column);
   if (!declared) throw new Error(`claim: table '${table.declaration.id}' has no column '${column}'`);
-  return metricById(declared.metric).higherIsBetter;
+  return higherIsBetterIn(declared, metricById(declared.metric).higherIsBetter);
 }
 
 function columnsOf(table: TableNumbers, columns?: string[]): string[] {
@@ -103,10 +103,12 @@ function judge(check: ClaimCheck, table: TableNumbers): { verdict: Verdict; deta
     }
     case 'compare': {
       const mine = value(table, check.model, check.column);
-      const other = typeof check.than === 'number' ? check.than : value(table, check.than.model, check.than.column ?? check.column);
+      const cell = typeof check.than === 'number' ? undefined : value(table, check.than.model, check.than.column ?? check.column);
+      const scale = typeof check.than === 'number' ? 1 : (check.than.scale ?? 1);
+      const other = typeof check.than === 'number' ? check.than : cell === undefined ? undefined : cell * scale;
       if (mine === undefined || other === undefined) return unmeasurable(`a number is missing for '${check.column}'`);
       const holds = check.relation === 'greater' ? mine > other : mine < other;
-      const against = typeof check.than === 'number' ? show(check.than) : `${check.than.model} ${show(other)}`;
+      const against = typeof check.than === 'number' ? show(check.than) : `${scale === 1 ? '' : `${scale} × `}${check.than.model} ${show(cell!)}${scale === 1 ? '' : ` = ${show(other)}`}`;
       return { verdict: holds ? 'holds' : 'does not hold', detail: `${check.model} ${show(mine)} ${check.relation === 'greater' ? '>' : '<'} ${against}: ${holds ? '✓' : '✗'}` };
     }
   }

@@ -28,6 +28,13 @@ export interface MetricColumn {
   /** A metric id of @disentangle/metrics. */
   metric: string;
   options?: MetricOptions;
+  /** Overrides the metric's direction for this column (a metric option that reports a success rate, say). */
+  prefer?: 'higher' | 'lower';
+}
+
+/** Whether higher is better in `column` (undefined: a diagnostic without a direction). */
+export function higherIsBetterIn(column: MetricColumn, metricHigherIsBetter: boolean | undefined): boolean | undefined {
+  return column.prefer ? column.prefer === 'higher' : metricHigherIsBetter;
 }
 
 export interface TableDeclaration {
@@ -60,7 +67,8 @@ export type ClaimCheck =
   /** |a − b| ≤ tolerance in every listed column. */
   | { kind: 'close'; table: string; models: [string, string]; columns?: string[]; tolerance: number }
   /** model's value in `column` is greater / less than a value or another cell. */
-  | { kind: 'compare'; table: string; model: string; column: string; relation: 'greater' | 'less'; than: number | { model: string; column?: string } };
+  /** With `than.scale`, the other cell is multiplied first ("within 25% of Glow": less than 1.25 × Glow). */
+  | { kind: 'compare'; table: string; model: string; column: string; relation: 'greater' | 'less'; than: number | { model: string; column?: string; scale?: number } };
 
 export interface ClaimDeclaration {
   id: string;
@@ -71,7 +79,7 @@ export interface ClaimDeclaration {
   check: ClaimCheck;
 }
 
-export type FigureKind = 'reconstructions' | 'samples' | 'switches' | 'variety' | 'transfer' | 'latents' | 'variety-comparison';
+export type FigureKind = 'reconstructions' | 'samples' | 'switches' | 'variety' | 'transfer' | 'latents' | 'variety-comparison' | 'manipulation' | 'code-traversal';
 
 export interface FigureDeclaration {
   id: string;
@@ -82,6 +90,10 @@ export interface FigureDeclaration {
   models: string[];
   /** The label a variety / transfer / comparison figure is about (default the first). */
   label?: string;
+  /** 'manipulation': the attributes flipped one after another (cumulatively), in order. */
+  sequence?: string[];
+  /** 'code-traversal': the unsupervised code swept (default the first). */
+  code?: string;
 }
 
 /** How long and how one cell trains. */
@@ -94,6 +106,11 @@ export interface TrainingBudget {
   options?: Record<string, unknown>;
   /** Data spec overrides (count, identities). */
   data?: Partial<DataSpec>;
+  /**
+   * A model whose cell on the same dataset starts this one (its weights, by variable name):
+   * CAGlow's stage 1 is the trained Glow of the same table. That cell trains first.
+   */
+  initFrom?: string;
 }
 
 export interface Budget {

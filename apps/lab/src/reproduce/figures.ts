@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { examplesWith, writeReconstructions, writeSamples, writeSwitches, writeTransfer, writeVariety, writeVarietyComparison } from '../figures/image-figures';
 import { resolveLabel, samplePatterns } from '../figures/label-patterns';
 import { writeLatentScatter } from '../figures/latent-scatter';
+import { conditionPatterns, writeCodeTraversal, writeManipulation } from '../figures/condition-figures';
 import type { ModelRegistry } from '../registry/model-registry';
 import { openModelRun, type OpenedRun } from '../runs/model-run';
 import type { FigureDeclaration } from './declaration';
@@ -34,13 +35,22 @@ export async function drawFigure(figure: FigureDeclaration, { registry, dir, dat
     switch (figure.kind) {
       case 'reconstructions':
         return await writeReconstructions(file, model, data, test, { title: figure.title });
-      case 'samples':
-        return await writeSamples(file, model, data, samplePatterns(data.labelNames, data.exclusive), { conditional: entry.needs.labels !== 'none', title: figure.title });
+      case 'samples': {
+        // Mixed labels (a class and attributes) need a one-hot class in every row: take the test split's own rows.
+        const patterns = data.classColumns ? conditionPatterns(data, 8) : samplePatterns(data.labelNames, data.exclusive);
+        return await writeSamples(file, model, data, patterns, { conditional: entry.needs.labels !== 'none', title: figure.title });
+      }
+      case 'manipulation': {
+        const sequence = figure.sequence ?? data.labelNames.slice(data.classColumns ?? 0);
+        return await writeManipulation(file, model, data, test.slice(0, 6), sequence, { title: figure.title });
+      }
+      case 'code-traversal':
+        return await writeCodeTraversal(file, model, data, figure.code, { title: figure.title });
       case 'latents':
         return await writeLatentScatter(file, model, data);
       case 'switches': {
         const reference = await switchReferenceFor(requireCapability(model, 'switchAttributes'), data);
-        return await writeSwitches(file, model, data, reference, test.slice(0, 6), data.labelNames.map((_, k) => k), { title: figure.title });
+        return await writeSwitches(file, model, data, reference, test.slice(0, 6), data.labelNames.map((_, k) => k).slice(data.classColumns ?? 0), { title: figure.title });
       }
       case 'variety': {
         const reference = await switchReferenceFor(requireCapability(model, 'switchAttributes'), data);

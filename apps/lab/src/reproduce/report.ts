@@ -7,7 +7,7 @@
 import { metricById, type MetricResult } from '@disentangle/metrics';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { PaperDeclaration, TableDeclaration } from './declaration';
+import { higherIsBetterIn, type PaperDeclaration, type TableDeclaration } from './declaration';
 import { calibratedColumns, type Reproduction } from './runner';
 
 export function formatValue(value: number | undefined, format: TableDeclaration['format']): string {
@@ -22,10 +22,11 @@ function cell(result: MetricResult | undefined, paperValue: number | undefined, 
 }
 
 function bestRow(table: TableDeclaration, cells: Reproduction['tables'][number]['cells'], column: string): string | undefined {
-  const metric = metricById(table.columns.find((c) => c.key === column)!.metric);
-  if (metric.higherIsBetter === undefined) return undefined;
+  const declared = table.columns.find((c) => c.key === column)!;
+  const higher = higherIsBetterIn(declared, metricById(declared.metric).higherIsBetter);
+  if (higher === undefined) return undefined;
   const scored = table.rows.map((m) => ({ m, v: cells[m]?.[column]?.value })).filter((r): r is { m: string; v: number } => Number.isFinite(r.v));
-  scored.sort((a, b) => (metric.higherIsBetter ? b.v - a.v : a.v - b.v));
+  scored.sort((a, b) => (higher ? b.v - a.v : a.v - b.v));
   if (scored.length === 0 || (scored.length > 1 && scored[0].v === scored[1].v)) return undefined;
   return scored[0].m;
 }
@@ -82,9 +83,14 @@ export function renderReport(paper: PaperDeclaration, r: Reproduction, dir: stri
     }
     lines.push('');
     const detailed = table.columns.filter((c) => table.rows.some((m) => Object.keys(result.cells[m]?.[c.key]?.details ?? {}).length > 1));
+    // Columns of one metric computed once (Table 3's steps) share their details: print them once.
+    const printed = new Set<string>();
     for (const column of detailed) {
       const measured = table.rows.filter((m) => Object.keys(result.cells[m]?.[column.key]?.details ?? {}).length);
-      lines.push(`Per label, ${column.header}: ${measured.map((m) => `${m} ${Object.entries(result.cells[m][column.key]!.details!).map(([k, v]) => `${k} ${formatValue(v, table.format)}`).join(' / ')}`).join('; ')}.`, '');
+      const text = measured.map((m) => `${m} ${Object.entries(result.cells[m][column.key]!.details!).map(([k, v]) => `${k} ${formatValue(v, table.format)}`).join(' / ')}`).join('; ');
+      if (printed.has(text)) continue;
+      printed.add(text);
+      lines.push(`Per label, ${column.header}: ${text}.`, '');
     }
     // Every model is measured on the same test examples; the first row with a number says how many.
     const counted = table.columns.map((c) => `${c.header} ${table.rows.map((m) => result.cells[m]?.[c.key]?.n).find((n) => n !== undefined) ?? '–'}`);

@@ -105,6 +105,11 @@ export function checkDeclaration(paper: PaperDeclaration, registry: ModelRegistr
     const columns = check.kind === 'compare' ? [check.column] : (check.columns ?? []);
     for (const c of columns) if (!table.columns.some((col) => col.key === c)) fail(`claim '${claim.id}' names column '${c}', not a column of table '${table.id}'`);
   }
+  for (const [name, budget] of Object.entries(paper.budgets)) {
+    for (const [model, layer] of Object.entries(budget.models ?? {})) {
+      if (layer.initFrom !== undefined && !registry.has(layer.initFrom)) fail(`budget '${name}' starts ${model} from '${layer.initFrom}', which is not in the registry`);
+    }
+  }
   for (const figure of paper.figures) {
     if (!paper.datasets[figure.dataset]) fail(`figure '${figure.id}' names dataset '${figure.dataset}'`);
     for (const model of figure.models) if (!registry.has(model)) fail(`figure '${figure.id}' names model '${model}', which is not in the registry`);
@@ -169,6 +174,7 @@ export async function reproducePaper(o: ReproduceOptions): Promise<{ dir: string
     return at < 0 ? Number.MAX_SAFE_INTEGER : at;
   };
   cells.sort((a, b) => rank(a.model) - rank(b.model));
+  orderAfterSources(cells, (cell) => cellBudget(budget, cell.dataset, cell.model).initFrom, paper.id);
   for (const name of o.only?.models ?? []) if (!cells.some((c) => c.model === name)) throw new Error(`reproduce ${paper.id}: --models names '${name}', which no table or figure of budget '${o.budget}' trains (${[...new Set(cells.map((c) => c.model))].join(', ')})`);
   for (const key of o.only?.datasets ?? []) if (!cells.some((c) => c.dataset === key)) throw new Error(`reproduce ${paper.id}: --datasets names '${key}', which no table or figure of budget '${o.budget}' uses (${[...new Set(cells.map((c) => c.dataset))].join(', ')})`);
   const wanted = (cell: { dataset: string; model: string }) =>
@@ -186,7 +192,11 @@ export async function reproducePaper(o: ReproduceOptions): Promise<{ dir: string
       continue;
     }
     const prepared = await dataOf(cell.dataset);
-    log(`[${index + 1}/${cells.length}] ${cell.model} on ${cell.dataset}: ${trainingBudget.steps} steps`);
+    const initFrom = trainingBudget.initFrom === undefined ? undefined : join(dir, `${cell.dataset}-${trainingBudget.initFrom}`);
+    if (initFrom && !(await finished(initFrom, cellBudget(budget, cell.dataset, trainingBudget.initFrom!).steps))) {
+      throw new Error(`reproduce ${paper.id}: ${cell.model} on ${cell.dataset} starts from the trained ${trainingBudget.initFrom} run (${initFrom}), which has not finished; train it first (reproduce ${paper.id} --models ${trainingBudget.initFrom})`);
+    }
+    log(`[${index + 1}/${cells.length}] ${cell.model} on ${cell.dataset}: ${trainingBudget.steps} steps${initFrom ? `, starting from ${trainingBudget.initFrom}` : ''}`);
     const cellStarted = Date.now();
     const outcome = await trainModelRun({
       registry,
@@ -203,6 +213,7 @@ export async function reproducePaper(o: ReproduceOptions): Promise<{ dir: string
       backend: o.backend,
       progressStream: o.progressStream,
       label: `${cell.dataset} ${cell.model}`,
+      initFrom,
     });
     const { run, entry, model } = outcome;
     try {
@@ -299,6 +310,23 @@ export async function reproducePaper(o: ReproduceOptions): Promise<{ dir: string
   await writeJson(join(dir, 'results.json'), results);
   await writeFileAtomic(report, renderReport(paper, results, dir));
   return { dir, report, results };
+}
+
+/**
+ * Moves each cell that starts from another model's run (`initFrom`) to just after that
+ * model's cell on the same dataset, keeping the order otherwise; in place.
+ */
+export function orderAfterSources(cells: { dataset: string; model: string }[], sourceOf: (cell: { dataset: string; model: string }) => string | undefined, paper = 'paper'): void {
+  for (let i = 0, moves = 0; i < cells.length; i++) {
+    const from = sourceOf(cells[i]);
+    if (from === undefined) continue;
+    const at = cells.findIndex((c) => c.dataset === cells[i].dataset && c.model === from);
+    if (at < 0) throw new Error(`reproduce ${paper}: ${cells[i].model} on ${cells[i].dataset} starts from ${from}, which no table or figure trains on ${cells[i].dataset}`);
+    if (at < i) continue;
+    if (++moves > cells.length * cells.length) throw new Error(`reproduce ${paper}: the initFrom sources form a cycle`);
+    cells.splice(at, 0, ...cells.splice(i, 1)); // removing cell i first puts the source at at − 1
+    i--;
+  }
 }
 
 /** The columns a calibration row sits under. */

@@ -20,13 +20,15 @@ export interface JudgeBudget {
 export async function judgeFor(data: PreparedData, budget: JudgeBudget = {}, log: (line: string) => void = () => {}): Promise<MetricJudge> {
   if (data.input.kind !== 'image') throw new Error('judges score images; these data are vectors');
   const dataset = budget.dataset ?? data.spec.dataset;
-  const task = data.exclusive ? 'label' : 'attributes';
+  // Mixed labels (a class and attributes, e.g. identity + Eyeglasses) need both heads, trained on
+  // fresh images of the run's own identities (the same identity seed, the judge's own image seed).
+  const task = data.exclusive ? 'label' : (data.classColumns ?? 0) > 0 ? 'label+attributes' : 'attributes';
   log(`judge for ${dataset} (${task}): loading or training (${budget.steps ?? 1000} steps)`);
   const judge = await loadOrTrainClassifier({
     dataset,
     task,
     steps: budget.steps ?? 1000,
-    data: { size: data.input.size, count: budget.count ?? 4000, seed: budget.seed ?? 1000, dir: data.spec.dir },
+    data: { size: data.input.size, count: budget.count ?? 4000, seed: budget.seed ?? 1000, dir: data.spec.dir, ...(task === 'label+attributes' && data.spec.identities ? { identities: data.spec.identities, identitySeed: data.spec.identitySeed ?? data.spec.seed ?? 0 } : {}) },
   });
   return { classifier: judge.classifier, name: judge.metadata.name, accuracy: judge.metadata.accuracy };
 }

@@ -38,6 +38,8 @@ export interface ModelRunConfig extends Record<string, unknown> {
   /** Steps to reach (may change on resume). */
   steps: number;
   training: { batch: number; learningRate: number; schedule: ScheduleMode; seed: number };
+  /** The run whose weights started this one (init-from.json says which step and how many variables came from it). */
+  initFrom?: string;
 }
 
 export function isModelRunConfig(config: Record<string, unknown>): config is ModelRunConfig {
@@ -67,6 +69,12 @@ export interface TrainRunOptions {
   pictures?: boolean;
   progressStream?: NodeJS.WriteStream;
   label?: string;
+  /**
+   * A trained run whose weights start this one (CAGlow's stage 1 = a trained Glow): every
+   * variable both models have, by name and shape, is copied before the first step. Ignored
+   * when this run already has a checkpoint (it resumes from its own).
+   */
+  initFrom?: string;
 }
 
 export interface ModelRun {
@@ -92,7 +100,7 @@ export async function trainModelRun(o: TrainRunOptions): Promise<ModelRun> {
   const entry = o.registry.get(o.model);
   const data = isPrepared(o.data) ? o.data : await prepareData(o.data);
   checkDataNeeds(entry, data);
-  const environment: ModelEnvironment = { input: data.input, labels: data.labelNames, exclusive: data.exclusive, seed: o.seed };
+  const environment: ModelEnvironment = { input: data.input, labels: data.labelNames, exclusive: data.exclusive, ...(data.classColumns ? { classColumns: data.classColumns } : {}), seed: o.seed };
   const modelConfig = entry.resolveConfig(o.options ?? {}, environment) as Record<string, unknown>;
   const batch = o.batch ?? entry.optimization.batchSize;
   const learningRate = o.learningRate ?? entry.optimization.learningRate;
@@ -107,10 +115,12 @@ export async function trainModelRun(o: TrainRunOptions): Promise<ModelRun> {
     loaded: { count: data.dataset.count, source: data.dataset.source, train: data.split.train.length, validation: data.split.validation.length, test: data.split.test.length },
     steps: o.steps,
     training: { batch, learningRate, schedule, seed: o.seed },
+    ...(o.initFrom ? { initFrom: o.initFrom } : {}),
   };
   const run = await RunDirectory.create(o.runsDir, o.name, config);
   const model = entry.create(modelConfig);
   try {
+    if (o.initFrom && !(await loadLatestCheckpoint(run))) await writeJson(join(run.path, 'init-from.json'), await warmStart(model, o.initFrom));
     const batches = createBatchSource(data, { batchSize: batch, seed: o.seed });
     const result = await trainModel({
       model,
@@ -165,6 +175,29 @@ export async function openModelRun(runPath: string, registry: ModelRegistry, { l
   }
   const data = loadData ? await prepareData(run.config.data) : undefined;
   return { run, entry, model, data, step: checkpoint.step };
+}
+
+/** Copies the latest checkpoint of the run at `source` into `model`'s variables of the same names (and shapes). */
+export async function warmStart(model: GenerativeModel, source: string): Promise<{ run: string; step: number; variables: number }> {
+  const from = await RunDirectory.open(source).catch(() => {
+    throw new Error(`initFrom: ${source} is not a run directory; train that run first`);
+  });
+  const checkpoint = await loadLatestCheckpoint(from);
+  if (!checkpoint) throw new Error(`initFrom: ${source} has no checkpoint yet; train it first`);
+  try {
+    let copied = 0;
+    for (const [name, tensor] of Object.entries(checkpoint.tensors)) {
+      const variable = model.variables[name];
+      if (!variable) continue;
+      if (variable.shape.join() !== tensor.shape.join()) throw new Error(`initFrom: ${source}'s '${name}' has shape [${tensor.shape}], but this model's is [${variable.shape}]`);
+      variable.assign(tensor);
+      copied++;
+    }
+    if (copied === 0) throw new Error(`initFrom: ${source} shares no variable names with ${model.name}; nothing to start from`);
+    return { run: source, step: checkpoint.step, variables: copied };
+  } finally {
+    tf.dispose(checkpoint.tensors);
+  }
 }
 
 /** Writes `<run>/evaluation.json` atomically. */

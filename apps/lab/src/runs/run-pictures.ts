@@ -7,6 +7,7 @@ import type { GenerativeModel, ModelEntry } from '@disentangle/kernels';
 import type { PreparedData } from '@disentangle/data';
 import type { RunDirectory } from '@disentangle/training';
 import { hasCapability, switchReferenceFor, requireCapability } from '@disentangle/metrics';
+import { conditionPatterns } from '../figures/condition-figures';
 import { join } from 'node:path';
 import { writeReconstructions, writeSamples, writeSwitches } from '../figures/image-figures';
 import { samplePatterns } from '../figures/label-patterns';
@@ -29,11 +30,15 @@ export async function writeRunPictures(run: RunDirectory, entry: ModelEntry<any>
   if (can('reconstruct')) await writeReconstructions(file('reconstructions.png'), model, data, test, { title: `${entry.name}: test inputs and reconstructions` });
   if (can('sample')) {
     const conditional = entry.needs.labels !== 'none';
-    await writeSamples(file('samples.png'), model, data, samplePatterns(data.labelNames, data.exclusive), { seed, conditional, title: `${entry.name}: prior samples` });
+    // Mixed labels (a class and attributes) need a one-hot class in every row: the test split's own rows.
+    const patterns = data.classColumns ? conditionPatterns(data, 8) : samplePatterns(data.labelNames, data.exclusive);
+    await writeSamples(file('samples.png'), model, data, patterns, { seed, conditional, title: `${entry.name}: samples` });
   }
   if (can('switchAttributes') && data.labelNames.length > 0) {
     const reference = await switchReferenceFor(requireCapability(model, 'switchAttributes'), data);
-    await writeSwitches(file('switches.png'), model, data, reference, test.slice(0, 6), data.labelNames.map((_, k) => k), { title: `${entry.name}: attribute switches` });
+    // With mixed labels only the attributes are switched (the class part stays one-hot).
+    const labels = data.labelNames.map((_, k) => k).slice(data.classColumns ?? 0);
+    await writeSwitches(file('switches.png'), model, data, reference, test.slice(0, 6), labels, { title: `${entry.name}: attribute switches` });
   }
   return written;
 }

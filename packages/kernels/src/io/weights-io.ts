@@ -469,3 +469,39 @@ export async function restoreVariables(
     tf.dispose(tensors);
   }
 }
+
+/**
+ * A model saved with the config that rebuilds it (each model package's save/load): the
+ * weights, and `metadata[key]` = the config.
+ */
+export async function saveModelWithConfig(dir: string, variables: Record<string, tf.Variable>, key: string, config: unknown, metadata: Record<string, unknown> = {}): Promise<void> {
+  await saveWeights(dir, variables, { metadata: { ...metadata, [key]: config } });
+}
+
+/**
+ * Reads what `saveModelWithConfig` wrote (or a training checkpoint carrying the config under
+ * `key`): rebuilds the model with `create(config)` — `config` overrides the saved one — and
+ * assigns every variable, disposing the model if any check fails.
+ */
+export async function loadModelWithConfig<C, M extends { variables: Record<string, tf.Variable>; dispose(): void }>(
+  dir: string,
+  key: string,
+  create: (config: C) => M,
+  config?: C,
+): Promise<M> {
+  const { tensors, metadata } = await loadWeights(dir);
+  try {
+    const saved = (config ?? metadata[key]) as C | undefined;
+    if (!saved) throw new Error(`${dir} has no '${key}' config in its metadata; pass the config`);
+    const model = create(saved);
+    try {
+      assignVariables(tensors, model.variables, { allowExtra: true, source: `checkpoint ${dir}` });
+    } catch (error) {
+      model.dispose();
+      throw error;
+    }
+    return model;
+  } finally {
+    tf.dispose(tensors);
+  }
+}

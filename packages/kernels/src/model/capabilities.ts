@@ -21,6 +21,8 @@ export const CAPABILITIES = [
   'variety',
   'transfer',
   'logLikelihood',
+  'manipulate',
+  'unsupervisedCodes',
 ] as const;
 
 export type CapabilityName = (typeof CAPABILITIES)[number];
@@ -127,6 +129,42 @@ export interface ScoresLikelihood {
   logLikelihood(batch: ModelBatch, random: SeededRandom): tf.Tensor1D;
 }
 
+/** One step of a cumulative manipulation: set label `label` to `value`. */
+export interface AttributeChange {
+  label: number;
+  value: 0 | 1;
+}
+
+/**
+ * 'manipulate': attributes changed one after another, each step keeping the previous ones
+ * (paper 003 §4.2, Fig. 4, Table 3). Returns `changes.length + 1` images per row of
+ * `batch`: index 0 is the starting point (the model's rendering of x with labels y), index
+ * s the result after the first s changes. Models that edit an encoding (Glow + pre-store)
+ * use `reference` (the per-label mean codes of `switchReference`); generative ones (CGlow,
+ * CAGlow) keep their noise fixed across the steps and change only the condition.
+ */
+export interface ManipulatesAttributes {
+  manipulate(batch: ModelBatch, changes: AttributeChange[], random: SeededRandom, reference?: SwitchReference): tf.Tensor[];
+}
+
+/** An unsupervised code c_u of a model (InfoGAN-style): what it is drawn from. */
+export interface UnsupervisedCode {
+  name: string;
+  /** 'continuous': uniform on `range`; 'discrete': Bernoulli, values 0 and 1. */
+  kind: 'continuous' | 'discrete';
+  range: [number, number];
+}
+
+/**
+ * 'unsupervisedCodes': samples drawn with chosen values of the model's unsupervised codes c_u
+ * (paper 003 §4.4, Figs. 6–7): traversals and their correlation with known factors.
+ */
+export interface HasUnsupervisedCodes {
+  readonly unsupervisedCodes: readonly UnsupervisedCode[];
+  /** `codes` is [count, unsupervisedCodes.length]; `y` the conditions for conditional models. */
+  sampleWithCodes(count: number, random: SeededRandom, codes: tf.Tensor2D, y?: tf.Tensor2D): tf.Tensor;
+}
+
 /** The interface behind each capability name. */
 export interface CapabilityInterfaces {
   encode: Encodes;
@@ -137,6 +175,8 @@ export interface CapabilityInterfaces {
   variety: VariesAttributes & SwitchesAttributes & Encodes;
   transfer: TransfersAttributes;
   logLikelihood: ScoresLikelihood;
+  manipulate: ManipulatesAttributes;
+  unsupervisedCodes: HasUnsupervisedCodes;
 }
 
 /** The methods each capability requires, for the run-time check of a model against its entry. */
@@ -149,6 +189,8 @@ export const CAPABILITY_METHODS: Record<CapabilityName, readonly string[]> = {
   variety: ['styleGrid', 'switchAttributes'],
   transfer: ['transfer'],
   logLikelihood: ['logLikelihood'],
+  manipulate: ['manipulate'],
+  unsupervisedCodes: ['sampleWithCodes'],
 };
 
 /** Methods `model` lacks for `capability` (empty when it has them all). */

@@ -33,6 +33,12 @@ export interface ModelPhase {
   variables: tf.Variable[];
   /** Builds the phase's losses on `batch`; `random` supplies the reparameterisation noise. Called inside a gradient tape. */
   losses(batch: ModelBatch, random: SeededRandom): LossTerms;
+  /**
+   * Multi-stage training (CAGlow's stage 1 = the flow alone): the phase trains on steps
+   * activeFrom ≤ step < activeUntil (defaults 0 and ∞); the trainer skips it elsewhere.
+   */
+  activeFrom?: number;
+  activeUntil?: number;
 }
 
 export interface GenerativeModel {

@@ -18,6 +18,12 @@ export interface ModelEnvironment {
   labels: string[];
   /** True when exactly one label is on per example (a class), false for independent binary attributes. */
   exclusive: boolean;
+  /**
+   * Mixed labels (a class and attributes, e.g. a face's identity and its Eyeglasses): the
+   * first `classColumns` columns of y are the one-hot class, the rest binary attributes.
+   * 0 or absent otherwise.
+   */
+  classColumns?: number;
   /** Seed of the initial weights. */
   seed: number;
 }

@@ -6,16 +6,14 @@
  * batch norm's moving statistics, which are variables too).
  */
 import {
-  assignVariables,
-  loadWeights,
-  saveWeights,
+  loadModelWithConfig,
+  saveModelWithConfig,
   type CapabilityName,
   type ModelEntry,
   type ModelEnvironment,
   type OptimizationDefaults,
   type PaperReference,
 } from '@disentangle/kernels';
-import * as tf from '@tensorflow/tfjs-core';
 import { CSVAE_MODEL_NAMES, PAPER_OPTIMISATION, resolveCsvaeConfig, type CsvaeConfig, type CsvaeConfigInput, type CsvaeModelName } from './config';
 import { CondVae } from './models/cond-vae';
 import { CondVaeInfo } from './models/cond-vae-info';
@@ -227,24 +225,10 @@ export function isCsvaeModelName(name: string): name is CsvaeModelName {
 
 /** Writes the model's weights, batch-norm statistics and config to `dir` atomically. */
 export async function saveCsvaeModel(model: LatentSubspaceModel, dir: string, metadata: Record<string, unknown> = {}): Promise<void> {
-  await saveWeights(dir, model.variables, { metadata: { ...metadata, csvae: model.getConfig() } });
+  await saveModelWithConfig(dir, model.variables, 'csvae', model.getConfig(), metadata);
 }
 
 /** Reads a model written by `saveCsvaeModel` (or a training checkpoint that carries the config in its metadata). */
-export async function loadCsvaeModel(dir: string, config?: CsvaeConfigInput): Promise<LatentSubspaceModel> {
-  const { tensors, metadata } = await loadWeights(dir);
-  try {
-    const saved = (config ?? metadata.csvae) as CsvaeConfigInput | undefined;
-    if (!saved) throw new Error(`loadCsvaeModel: ${dir} has no CSVAE config in its metadata; pass the config`);
-    const model = createCsvaeModel(saved);
-    try {
-      assignVariables(tensors, model.variables, { allowExtra: true, source: `checkpoint ${dir}` });
-    } catch (error) {
-      model.dispose();
-      throw error;
-    }
-    return model;
-  } finally {
-    tf.dispose(tensors);
-  }
+export function loadCsvaeModel(dir: string, config?: CsvaeConfigInput): Promise<LatentSubspaceModel> {
+  return loadModelWithConfig(dir, 'csvae', createCsvaeModel, config);
 }
