@@ -92,3 +92,11 @@ describe('code-factor-correlation (paper 003 Figs. 6–7, beyond the paper)', ()
     expect(metricUnavailable(metric, ['unsupervisedCodes'], categorical)).toBe("'toy' has no continuous ground-truth factor to read");
   });
 });
+
+describe('evenlySpaced', () => {
+  it('spreads a reference sample over data stored by class', async () => {
+    const { evenlySpaced } = await import('./capabilities/attribute-switch');
+    expect(evenlySpaced([0, 1, 2, 3, 4, 5, 6, 7, 8, 9], 5)).toEqual([0, 2, 4, 6, 8]);
+    expect(evenlySpaced([4, 5], 5)).toEqual([4, 5]);
+  });
+});

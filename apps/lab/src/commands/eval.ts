@@ -170,6 +170,8 @@ export async function runEvalRunDirectory(runDir: string, options: EvalRunOption
           value: result.value,
           n: result.n,
           ...(result.judge ? { judge: result.judge.name, judgeAccuracy: result.judge.accuracy } : {}),
+          // A Fréchet distance names the network whose features it compares (here the judge's).
+          ...(/^FID\b/i.test(metric.name) && result.judge ? { featureNetwork: result.judge.name } : {}),
           model: entry.name,
           paper: entry.paper.number,
           command,

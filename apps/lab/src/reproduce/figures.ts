@@ -1,6 +1,6 @@
 /** Draws a declaration's figure from the trained runs of its models (reopened from their checkpoints). */
 import type { PreparedData } from '@disentangle/data';
-import { requireCapability, switchReferenceFor } from '@disentangle/metrics';
+import { evenlySpaced, requireCapability, switchReferenceFor } from '@disentangle/metrics';
 import { join } from 'node:path';
 import { examplesWith, writeReconstructions, writeSamples, writeSwitches, writeTransfer, writeVariety, writeVarietyComparison } from '../figures/image-figures';
 import { resolveLabel, samplePatterns } from '../figures/label-patterns';
@@ -18,7 +18,7 @@ export async function drawFigure(figure: FigureDeclaration, { registry, dir, dat
     return run;
   };
   const label = figure.label === undefined ? 0 : resolveLabel(data.labelNames, figure.label);
-  const test = Array.from(data.split.test.slice(0, 8));
+  const test = evenlySpaced(data.split.test, 8); // spread over the split: some sets are stored by class
   try {
     if (figure.kind === 'variety-comparison') {
       const models = [];

@@ -6,7 +6,7 @@
 import type { GenerativeModel, ModelEntry } from '@disentangle/kernels';
 import type { PreparedData } from '@disentangle/data';
 import type { RunDirectory } from '@disentangle/training';
-import { hasCapability, switchReferenceFor, requireCapability } from '@disentangle/metrics';
+import { evenlySpaced, hasCapability, switchReferenceFor, requireCapability } from '@disentangle/metrics';
 import { conditionPatterns } from '../figures/condition-figures';
 import { join } from 'node:path';
 import { writeReconstructions, writeSamples, writeSwitches } from '../figures/image-figures';
@@ -25,7 +25,7 @@ export async function writeRunPictures(run: RunDirectory, entry: ModelEntry<any>
     if (can('encode')) await writeLatentScatter(file('latents.png'), model, data);
     return written;
   }
-  const test = Array.from(data.split.test.slice(0, 8));
+  const test = evenlySpaced(data.split.test, 8); // spread over the split: some sets are stored by class
   if (test.length === 0) return written;
   if (can('reconstruct')) await writeReconstructions(file('reconstructions.png'), model, data, test, { title: `${entry.name}: test inputs and reconstructions` });
   if (can('sample')) {

@@ -11,10 +11,17 @@ import { encodeRows } from './codes';
 
 type Switcher = GenerativeModel & SwitchesAttributes & Encodes;
 
-/** The switch reference from (up to `limit` of) the training examples. */
+/** `limit` indices spread evenly over `indices` (all of them when there are fewer): data stored by class (MNIST) stay balanced. */
+export function evenlySpaced(indices: ArrayLike<number>, limit: number): number[] {
+  const n = indices.length;
+  if (n <= limit) return Array.from(indices);
+  return Array.from({ length: limit }, (_, i) => indices[Math.floor((i * n) / limit)]);
+}
+
+/** The switch reference from (up to `limit` of, spread evenly over) the training examples. */
 export async function switchReferenceFor(model: Switcher, data: PreparedData, limit = 2000): Promise<SwitchReference> {
   if (data.labelNames.length === 0) throw new Error(`attribute switching needs labels; the data spec of '${data.spec.dataset}' has none (set labels)`);
-  const indices = data.split.train.slice(0, limit);
+  const indices = evenlySpaced(data.split.train, limit);
   const codes = await encodeRows(model, data, indices);
   const k = data.labelNames.length;
   const labels = new Float32Array(indices.length * k);
