@@ -5,6 +5,7 @@ import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { expectNoLeak } from '@disentangle/kernels/testing';
 import { resolveCaglowConfig, type CaglowConfigInput, type CaglowModelName } from './config';
 import type { CaglowModel } from './models/caglow-model';
 import type { FlowModel } from './models/flow-model';
@@ -142,6 +143,23 @@ describe('CAGlow (paper 003 §3)', () => {
     expect(Math.max(...values)).toBeLessThanOrEqual(1);
     const traversal = model.sampleWithCodes(3, new SeededRandom(0), tf.tensor2d([[-1, 0], [0, 1], [1, 0]]), y);
     expect(traversal.shape).toEqual([3, 8, 8, 1]);
+    model.dispose();
+  });
+
+  it('leaves no tensors behind: sampling, codes, manipulation, encoding and each phase’s gradients (the step’s cached real latents aside)', async () => {
+    const model = createCaglowModel(config('caglow', { labels: ['top', 'glasses'], exclusive: false })) as CaglowModel;
+    const batch = imageBatch(4, 6);
+    const y = tf.tensor2d([[1, 0], [0, 1]]);
+    const codes = tf.tensor2d([[0.5, 0], [-0.5, 1]]);
+    // The first call caches this batch's real latents (kept until the next batch): warm it up first.
+    tf.dispose(model.supervisionLosses(batch, new SeededRandom(0)) as unknown as tf.Tensor[]);
+    await expectNoLeak(() => model.sample(2, new SeededRandom(1), y), 'sample');
+    await expectNoLeak(() => model.sampleWithCodes(2, new SeededRandom(1), codes, y), 'sampleWithCodes');
+    await expectNoLeak(() => model.manipulate({ x: batch.x, y: batch.y }, [{ label: 1, value: 1 }], new SeededRandom(2)), 'manipulate');
+    await expectNoLeak(() => model.encode(batch), 'encode');
+    for (const phase of model.phases()) {
+      await expectNoLeak(() => tf.variableGrads(() => phase.losses(batch, new SeededRandom(3)).total, phase.variables), `${phase.name} gradients`);
+    }
     model.dispose();
   });
 
