@@ -42,6 +42,9 @@ export interface EvalClassifierOptions extends CommonOptions {
   size?: number;
   count?: number;
   dataSeed?: number;
+  /** Procedural faces: identities, and the seed of their factors (a run's judge sees the run's people). */
+  identities?: number;
+  identitySeed?: number;
   task?: ClassifierTask;
   /** Directory of a real dataset (celeba, chairs, folder, idx). */
   dir?: string;
@@ -68,6 +71,8 @@ function judgeCommand(o: EvalClassifierOptions): string {
   if (o.size !== undefined) parts.push(`--size ${o.size}`);
   if (o.count !== undefined) parts.push(`--count ${o.count}`);
   if (o.dataSeed !== undefined) parts.push(`--data-seed ${o.dataSeed}`);
+  if (o.identities !== undefined) parts.push(`--identities ${o.identities}`);
+  if (o.identitySeed !== undefined) parts.push(`--identity-seed ${o.identitySeed}`);
   if (o.task !== undefined) parts.push(`--task ${o.task}`);
   if (o.dir !== undefined) parts.push(`--dir ${o.dir}`);
   if (o.seed) parts.push(`--seed ${o.seed}`);
@@ -98,7 +103,7 @@ export async function runEvalClassifier(options: EvalClassifierOptions): Promise
   const cacheDir = options.cacheDir ?? defaultClassifierCacheDir();
   const judge = await loadOrTrainClassifier({
     dataset: options.dataset,
-    data: { size: options.size, count: options.count, seed: options.dataSeed, dir: options.dir },
+    data: { size: options.size, count: options.count, seed: options.dataSeed, dir: options.dir, identities: options.identities, identitySeed: options.identitySeed },
     task: options.task,
     seed: options.seed,
     steps: options.steps,
@@ -211,6 +216,8 @@ export function addEvalCommand(program: Command): void {
       .option('--size <n>', 'image side (default 32 for procedural sets)', parsePositiveInt)
       .option('--count <n>', 'procedural images drawn, 20% held out (default 4000)', parsePositiveInt)
       .option('--data-seed <n>', 'seed of the procedural draw (default 0)', parseNonNegativeInt)
+      .option('--identities <n>', 'procedural faces: number of identities', parsePositiveInt)
+      .option('--identity-seed <n>', "procedural faces: seed of the identities' factors (default: --data-seed)", parseNonNegativeInt)
       .option('--task <task>', `heads: ${TASKS.join(' | ')} (default: attributes when the set has them, else label)`, parseTask)
       .option('--dir <path>', 'directory of a real dataset')
       .option('--cache-dir <path>', `judge cache (default ${defaultClassifierCacheDir()})`)

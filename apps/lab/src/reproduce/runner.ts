@@ -282,6 +282,12 @@ export async function reproducePaper(o: ReproduceOptions): Promise<{ dir: string
   });
   const claims = paper.claims.filter((c) => tableNumbers[c.check.table]).map((claim) => judgeClaim(claim, tableNumbers));
 
+  // Every judge behind a judged column is listed, even when its numbers came from the runs' caches.
+  for (const table of tables) {
+    for (const column of table.columns) {
+      if (metricById(column.metric).needsJudge && paper.datasets[column.dataset] && numbers.has(`${column.dataset}|${table.rows[0]}|${metricKey(column.metric, column.options)}`)) judgeOf(column.dataset);
+    }
+  }
   const judgeInfo: Reproduction['judges'] = {};
   for (const [key, judge] of judges) {
     const j = await judge.catch(() => undefined);
