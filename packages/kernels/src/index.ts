@@ -22,3 +22,8 @@ export * from './float64/square-matrix';
 export * from './model/generative-model';
 export * from './model/capabilities';
 export * from './model/model-entry';
+export * from './networks/parameter-store';
+export * from './networks/batch-norm';
+export * from './networks/dense-network';
+export * from './networks/conv-network';
+export * from './networks/encoder-network';

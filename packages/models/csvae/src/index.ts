@@ -13,8 +13,8 @@ export { Vae } from './models/vae';
 export { CondVae } from './models/cond-vae';
 export { CondVaeInfo } from './models/cond-vae-info';
 export { Csvae } from './models/csvae';
-export { ParameterStore } from './networks/parameter-store';
-export { DenseNetwork, type DenseNetworkOptions } from './networks/dense-network';
-export { ConvEncoder, ConvDecoder, type ConvShape } from './networks/conv-network';
-export { FeatureNetwork, type FeatureNetworkOptions } from './networks/encoder-network';
-export { BatchNorm, EVALUATION, TRAINING, TRAINING_FIXED_STATISTICS, BATCH_NORM_MOMENTUM, BATCH_NORM_EPSILON, type ForwardMode } from './networks/batch-norm';
+// The network blocks moved to @disentangle/kernels (shared by every zoo); re-exported for existing users.
+export {
+  ParameterStore, DenseNetwork, ConvEncoder, ConvDecoder, FeatureNetwork, BatchNorm, EVALUATION, TRAINING, TRAINING_FIXED_STATISTICS, BATCH_NORM_MOMENTUM, BATCH_NORM_EPSILON,
+  type DenseNetworkOptions, type ConvShape, type FeatureNetworkOptions, type ForwardMode,
+} from '@disentangle/kernels';

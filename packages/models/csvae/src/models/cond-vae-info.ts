@@ -13,11 +13,9 @@
  * only; the adversary phase runs the encoder on the batch's statistics without updating them.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { stopGradient, type LossTerms, type ModelBatch, type ModelPhase, type SeededRandom } from '@disentangle/kernels';
+import { stopGradient, type LossTerms, type ModelBatch, type ModelPhase, type SeededRandom, TRAINING, TRAINING_FIXED_STATISTICS, type ForwardMode, DenseNetwork } from '@disentangle/kernels';
 import type { CsvaeConfig } from '../config';
 import { adversaryAccuracy, adversaryCrossEntropy } from '../losses';
-import { TRAINING, TRAINING_FIXED_STATISTICS, type ForwardMode } from '../networks/batch-norm';
-import { DenseNetwork } from '../networks/dense-network';
 import { CondVae } from './cond-vae';
 
 export class CondVaeInfo extends CondVae {

@@ -9,11 +9,9 @@
  * `CondVaeInfo` (cond-vae-info.ts) reuses this class with an encoder that ignores y.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { LossTerms, ModelBatch, ModelPhase, SeededRandom } from '@disentangle/kernels';
+import { type LossTerms, type ModelBatch, type ModelPhase, type SeededRandom, EVALUATION, TRAINING, type ForwardMode, FeatureNetwork, GaussianHead, type GaussianCode } from '@disentangle/kernels';
 import type { CsvaeConfig } from '../config';
 import type { SwitchOptions, SwitchReference } from '../attribute-switch';
-import { EVALUATION, TRAINING, type ForwardMode } from '../networks/batch-norm';
-import { FeatureNetwork, GaussianHead, type GaussianCode } from '../networks/encoder-network';
 import { LatentSubspaceModel } from './latent-model';
 
 export class CondVae extends LatentSubspaceModel {

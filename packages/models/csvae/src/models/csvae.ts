@@ -33,9 +33,7 @@ import {
 import type { CsvaeConfig } from '../config';
 import { buildSwitchReference, priorStyleGrid, type SwitchOptions, type SwitchReference } from '../attribute-switch';
 import { adversaryAccuracy, adversaryCrossEntropy, negativeConditionalEntropy } from '../losses';
-import { EVALUATION, TRAINING, TRAINING_FIXED_STATISTICS, type ForwardMode } from '../networks/batch-norm';
-import { DenseNetwork } from '../networks/dense-network';
-import { FeatureNetwork, GaussianHead, type GaussianCode } from '../networks/encoder-network';
+import { EVALUATION, TRAINING, TRAINING_FIXED_STATISTICS, type ForwardMode, DenseNetwork, FeatureNetwork, GaussianHead, type GaussianCode } from '@disentangle/kernels';
 import { subspacePosterior, subspacePrior, subspacePriorKl } from '../priors';
 import { LatentSubspaceModel } from './latent-model';
 

@@ -33,15 +33,11 @@ import {
 } from '@disentangle/kernels';
 import { inputWidth, type CsvaeConfig } from '../config';
 import { reconstructionError, reconstructionLogLikelihood } from '../losses';
-import { EVALUATION, type ForwardMode } from '../networks/batch-norm';
-import { ConvDecoder } from '../networks/conv-network';
-import { DenseNetwork } from '../networks/dense-network';
-import type { GaussianCode } from '../networks/encoder-network';
-import { ParameterStore } from '../networks/parameter-store';
+import { EVALUATION, type ForwardMode, ConvDecoder, DenseNetwork, type GaussianCode, ParameterStore } from '@disentangle/kernels';
 import { buildSwitchReference, type SwitchOptions, type SwitchReference } from '../attribute-switch';
 
-export type { GaussianCode } from '../networks/encoder-network';
-export { GaussianHead } from '../networks/encoder-network';
+export type { GaussianCode } from '@disentangle/kernels';
+export { GaussianHead } from '@disentangle/kernels';
 
 export abstract class LatentSubspaceModel implements GenerativeModel, Encodes, Decodes, Reconstructs, Samples, SwitchesAttributes, ScoresLikelihood {
   readonly name: string;

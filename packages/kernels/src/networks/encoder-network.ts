@@ -10,8 +10,8 @@
  * Figure 1(c) draws separate networks; each baseline builds one.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { splitMeanLogVar } from '@disentangle/kernels';
-import type { InputSpec } from '../config';
+import { splitMeanLogVar } from '../probability/gaussian';
+import type { InputSpec } from '../model/model-entry';
 import { EVALUATION, type ForwardMode } from './batch-norm';
 import { ConvEncoder } from './conv-network';
 import { DenseNetwork } from './dense-network';

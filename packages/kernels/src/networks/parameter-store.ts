@@ -9,7 +9,7 @@
  * of `trainable()` and `scope()`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { SeededRandom } from '@disentangle/kernels';
+import type { SeededRandom } from '../random/seeded-random';
 
 let storeCount = 0;
 

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { SeededRandom } from '@disentangle/kernels';
-import { checkGradient, expectNoLeak } from '@disentangle/kernels/testing';
+import '../backend/register-gradients';
+import { SeededRandom } from '../random/seeded-random';
+import { checkGradient, expectNoLeak } from '../testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BATCH_NORM_EPSILON, BATCH_NORM_MOMENTUM, BatchNorm, EVALUATION, TRAINING, TRAINING_FIXED_STATISTICS } from './batch-norm';
 import { ParameterStore } from './parameter-store';
