@@ -21,6 +21,7 @@ export function packageVitestConfig({ testTimeout = 120_000 }: { testTimeout?: n
         '@disentangle/training': source('training'),
         '@disentangle/csvae': model('csvae'),
         '@disentangle/caglow': model('caglow'),
+        '@disentangle/infomi-vae': model('infomi-vae'),
       },
     },
     test: {

@@ -27,3 +27,5 @@ export * from './networks/batch-norm';
 export * from './networks/dense-network';
 export * from './networks/conv-network';
 export * from './networks/encoder-network';
+export * from './model/config-overrides';
+export * from './model/switch-reference';

@@ -18,6 +18,7 @@ import { accuracyByLabel, judgedMatches, judgeImages } from './capabilities/judg
 import { knnAccuracy } from './capabilities/knn-readout';
 import { hasCapability, requireCapability } from './capabilities/model-capabilities';
 import { GENERATION_METRICS } from './generation-metrics';
+import { ATTRIBUTE_EDIT_METRICS } from './attribute-edit-metrics';
 import { first, needFactors, needImages, needLabels } from './metric-checks';
 
 /** A trained judge as metrics use it. */
@@ -365,6 +366,7 @@ export const METRICS: Record<string, MetricDefinition> = {
   },
   // Paper 003's Tables 1–3 and its unsupervised codes (see generation-metrics.ts).
   ...GENERATION_METRICS,
+  ...ATTRIBUTE_EDIT_METRICS,
 };
 
 /** The judge on images against their own labels (each binary label, or the class). */

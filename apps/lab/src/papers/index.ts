@@ -5,8 +5,9 @@
 import type { PaperDeclaration } from '../reproduce/declaration';
 import { caglowPaper } from './caglow';
 import { csvaePaper } from './csvae';
+import { infomiPaper } from './infomi-vae';
 
-export const PAPERS: readonly PaperDeclaration[] = [csvaePaper, caglowPaper];
+export const PAPERS: readonly PaperDeclaration[] = [csvaePaper, caglowPaper, infomiPaper];
 
 /** `disentangle demo`: the declaration and budget that show controllable synthesis in a few minutes. */
 export const DEMO = { paper: csvaePaper.id, budget: 'demo' } as const;

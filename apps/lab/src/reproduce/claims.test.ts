@@ -36,6 +36,11 @@ describe('claim verdicts from numbers', () => {
     expect(beaten.detail).toMatch(/vs best other a 0\.9.*✗ \(no numbers for c\)/);
   });
 
+  it("'best' among some rows: a row outside `among` may beat it", () => {
+    expect(verdict({ kind: 'best', table: 't', model: 'b', columns: ['acc'], among: ['b', 'c'] }, full).verdict).toBe('holds');
+    expect(verdict({ kind: 'best', table: 't', model: 'b', columns: ['acc'], among: ['a', 'b'] }, full).verdict).toBe('does not hold');
+  });
+
   it("'compare' against a scaled cell: within 25% of another model's value", () => {
     const within = verdict({ kind: 'compare', table: 't', model: 'b', column: 'mse', relation: 'less', than: { model: 'a', scale: 2.5 } }, full);
     expect(within.verdict).toBe('holds'); // 0.02 < 2.5 × 0.01

@@ -55,7 +55,7 @@ function judge(check: ClaimCheck, table: TableNumbers): { verdict: Verdict; deta
         if (higher(column) === undefined) return unmeasurable(`column '${column}' has no better direction`);
         const mine = value(table, check.model, column);
         if (mine === undefined) return unmeasurable(`no number for ${check.model} in '${column}'`);
-        const others = table.declaration.rows.filter((m) => m !== check.model).map((m) => ({ m, v: value(table, m, column) }));
+        const others = (check.among ?? table.declaration.rows).filter((m) => m !== check.model).map((m) => ({ m, v: value(table, m, column) }));
         for (const o of others) if (o.v === undefined) missing.add(o.m);
         const rival = others.filter((o) => o.v !== undefined).sort((a, b) => (better(column, a.v!, b.v!) ? -1 : 1))[0];
         const wins = !rival || better(column, mine, rival.v!);

@@ -30,6 +30,8 @@ export interface MetricColumn {
   options?: MetricOptions;
   /** Overrides the metric's direction for this column (a metric option that reports a success rate, say). */
   prefer?: 'higher' | 'lower';
+  /** Show this entry of the result's details (one attribute's share of a per-attribute metric) instead of its value. */
+  detail?: string;
 }
 
 /** Whether higher is better in `column` (undefined: a diagnostic without a direction). */
@@ -60,8 +62,8 @@ export interface TableDeclaration {
 
 /** A claim's check, computed from the table's numbers (higher/lower is better from the metric). */
 export type ClaimCheck =
-  /** `model` has the best value in every listed column (default: all columns); `prefer` overrides the metric's direction. */
-  | { kind: 'best'; table: string; model: string; columns?: string[]; prefer?: 'higher' | 'lower' }
+  /** `model` has the best value in every listed column (default: all columns) among `among` (default: every row); `prefer` overrides the metric's direction. */
+  | { kind: 'best'; table: string; model: string; columns?: string[]; prefer?: 'higher' | 'lower'; among?: string[] }
   /** Each model is better than the next, in every listed column. */
   | { kind: 'order'; table: string; models: string[]; columns?: string[] }
   /** |a − b| ≤ tolerance in every listed column. */
@@ -79,14 +81,14 @@ export interface ClaimDeclaration {
   check: ClaimCheck;
 }
 
-export type FigureKind = 'reconstructions' | 'samples' | 'switches' | 'variety' | 'transfer' | 'latents' | 'variety-comparison' | 'manipulation' | 'code-traversal';
+export type FigureKind = 'reconstructions' | 'samples' | 'switches' | 'variety' | 'transfer' | 'latents' | 'variety-comparison' | 'manipulation' | 'code-traversal' | 'flip-comparison' | 'attribute-sweep' | 'attribute-grid';
 
 export interface FigureDeclaration {
   id: string;
   title: string;
   kind: FigureKind;
   dataset: string;
-  /** One model (most kinds) or several ('variety-comparison'). */
+  /** One model (most kinds) or several ('variety-comparison', 'flip-comparison'). */
   models: string[];
   /** The label a variety / transfer / comparison figure is about (default the first). */
   label?: string;
@@ -94,6 +96,10 @@ export interface FigureDeclaration {
   sequence?: string[];
   /** 'code-traversal': the unsupervised code swept (default the first). */
   code?: string;
+  /** 'attribute-sweep': the values the label's code is set to (default −1, 0, 0.5, 1, 2, 3, as the slides' Fig. 5). */
+  values?: number[];
+  /** 'attribute-grid': the attributes combined (default every label). */
+  attributes?: string[];
 }
 
 /** How long and how one cell trains. */

@@ -6,6 +6,7 @@ import { examplesWith, writeReconstructions, writeSamples, writeSwitches, writeT
 import { resolveLabel, samplePatterns } from '../figures/label-patterns';
 import { writeLatentScatter } from '../figures/latent-scatter';
 import { conditionPatterns, writeCodeTraversal, writeManipulation } from '../figures/condition-figures';
+import { writeAttributeGrid, writeAttributeSweep, writeFlipComparison } from '../figures/attribute-code-figures';
 import type { ModelRegistry } from '../registry/model-registry';
 import { openModelRun, type OpenedRun } from '../runs/model-run';
 import type { FigureDeclaration } from './declaration';
@@ -20,6 +21,14 @@ export async function drawFigure(figure: FigureDeclaration, { registry, dir, dat
   const label = figure.label === undefined ? 0 : resolveLabel(data.labelNames, figure.label);
   const test = evenlySpaced(data.split.test, 8); // spread over the split: some sets are stored by class
   try {
+    if (figure.kind === 'flip-comparison') {
+      const models = [];
+      for (const name of figure.models) {
+        const { model } = await open(name);
+        models.push({ name, model, reference: await switchReferenceFor(requireCapability(model, 'switchAttributes'), data) });
+      }
+      return await writeFlipComparison(file, models, data, test, data.labelNames[label], { title: figure.title });
+    }
     if (figure.kind === 'variety-comparison') {
       const models = [];
       for (const name of figure.models) {
@@ -46,6 +55,12 @@ export async function drawFigure(figure: FigureDeclaration, { registry, dir, dat
       }
       case 'code-traversal':
         return await writeCodeTraversal(file, model, data, figure.code, { title: figure.title });
+      case 'attribute-sweep':
+        return await writeAttributeSweep(file, model, data, test.slice(0, 6), data.labelNames[label], figure.values ?? [-1, 0, 0.5, 1, 2, 3], { title: figure.title });
+      case 'attribute-grid': {
+        const reference = await switchReferenceFor(requireCapability(model, 'switchAttributes'), data);
+        return await writeAttributeGrid(file, model, data, reference, test.slice(0, 6), figure.attributes ?? data.labelNames, { title: figure.title });
+      }
       case 'latents':
         return await writeLatentScatter(file, model, data);
       case 'switches': {

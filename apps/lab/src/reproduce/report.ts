@@ -82,7 +82,10 @@ export function renderReport(paper: PaperDeclaration, r: Reproduction, dir: stri
       lines.push(`| *${row.label}* | ${table.columns.map((c) => (calibrated.has(c.key) ? `*${formatValue(result.calibration[row.label]?.[c.key]?.value, table.format)}*` : '')).join(' | ')} |`);
     }
     lines.push('');
-    const detailed = table.columns.filter((c) => table.rows.some((m) => Object.keys(result.cells[m]?.[c.key]?.details ?? {}).length > 1));
+    // A metric whose details the table already shows as columns (`detail`) is not spelled out again.
+    const metricOf = (c: (typeof table.columns)[number]) => `${c.metric} ${JSON.stringify(c.options ?? {})}`;
+    const shownAsColumns = new Set(table.columns.filter((c) => c.detail).map(metricOf));
+    const detailed = table.columns.filter((c) => !shownAsColumns.has(metricOf(c)) && table.rows.some((m) => Object.keys(result.cells[m]?.[c.key]?.details ?? {}).length > 1));
     // Columns of one metric computed once (Table 3's steps) share their details: print them once.
     const printed = new Set<string>();
     for (const column of detailed) {

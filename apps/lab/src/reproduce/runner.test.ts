@@ -36,6 +36,8 @@ const paper: PaperDeclaration = {
         { key: 'gap', header: 'gap', dataset: 'glasses', metric: 'label-subspace-gap' },
         { key: 'readout', header: 'label from w', dataset: 'glasses', metric: 'knn-label-readout', options: { parts: 'label' } },
         { key: 'identity', header: 'identity MSE', dataset: 'glasses', metric: 'identity-mse' },
+        { key: 'switch-glasses', header: 'switch: glasses', dataset: 'glasses', metric: 'attribute-switch-accuracy', detail: 'Eyeglasses' },
+        { key: 'switch-wings', header: 'switch: wings', dataset: 'glasses', metric: 'attribute-switch-accuracy', detail: 'Wings' },
       ],
       calibration: [
         { label: 'no-op floor', metric: 'switch-noop-floor' },
@@ -107,6 +109,11 @@ describe('the reproduce runner', () => {
     expect(table.cells['toy-subspace'].switch!.judge!.name).toMatch(/faces/);
     expect(table.cells['toy-subspace'].identity).toBeUndefined();
     expect(table.errors['toy-subspace / identity']).toBe('needs exclusive labels');
+    // A `detail` column shows one entry of the metric's details (computed once with the plain column).
+    const switched = table.cells['toy-subspace'].switch!;
+    expect(table.cells['toy-subspace']['switch-glasses']).toEqual({ value: switched.details!.Eyeglasses, n: switched.n, judge: switched.judge });
+    expect(table.cells['toy-subspace']['switch-wings']).toBeUndefined();
+    expect(table.errors['toy-subspace / switch-wings']).toBe("the metric reported no detail 'Wings' (it has Eyeglasses)");
     // A binary switch always changes the label, so returning the input scores exactly the judge's error rate on the inputs.
     expect(table.calibration['no-op floor'].switch!.value).toBeCloseTo(1 - table.calibration['judge on inputs'].switch!.value, 9);
     expect(results.claims.map((c) => [c.id, c.verdict])).toEqual([
@@ -117,7 +124,7 @@ describe('the reproduce runner', () => {
     expect(results.figures.map((f) => f.file)).toEqual(['figures/switches.png', 'figures/variety.png', 'figures/comparison.png']);
     const text = await readFile(report, 'utf8');
     expect(text).toContain('Command: `disentangle reproduce toy --quick`');
-    expect(text).toMatch(/\| toy-subspace \| [\d.]+ \| 1\.000 \(paper 0\.500\) \| 1\.000 \| – \|/);
+    expect(text).toMatch(/\| toy-subspace \| [\d.]+ \| 1\.000 \(paper 0\.500\) \| 1\.000 \| – \| [\d.]+ \| – \|/);
     expect(text).toMatch(/\| \*no-op floor\* \| \*0\.\d{3}\* \|/);
     expect(text).toContain('- **holds** — "the label lives in w" (§1).');
     expect(text).toContain('![switches](figures/switches.png)');

@@ -341,6 +341,16 @@ export function calibratedColumns(table: TableDeclaration, row: NonNullable<Tabl
   return table.columns.filter((c) => c.metric === metric);
 }
 
+/** One entry of a result's details as a cell of its own (same n and judge); an error when the metric did not report it. */
+function detailOf(result: MetricResult, detail: string, where: string, errors: Record<string, string>): MetricResult | undefined {
+  const value = result.details?.[detail];
+  if (value === undefined) {
+    errors[where] = `the metric reported no detail '${detail}' (it has ${Object.keys(result.details ?? {}).join(', ') || 'none'})`;
+    return undefined;
+  }
+  return { value, n: result.n, judge: result.judge };
+}
+
 /** A table's cells and calibration rows from the computed numbers. */
 function collect(table: TableDeclaration, numbers: Map<string, MetricResult | { error: string }>) {
   const cells: Record<string, Record<string, MetricResult | undefined>> = {};
@@ -356,11 +366,19 @@ function collect(table: TableDeclaration, numbers: Map<string, MetricResult | { 
   };
   for (const model of table.rows) {
     cells[model] = {};
-    for (const column of table.columns) cells[model][column.key] = take(`${column.dataset}|${model}|${metricKey(column.metric, column.options)}`, `${model} / ${column.key}`);
+    for (const column of table.columns) {
+      const where = `${model} / ${column.key}`;
+      const result = take(`${column.dataset}|${model}|${metricKey(column.metric, column.options)}`, where);
+      cells[model][column.key] = column.detail && result ? detailOf(result, column.detail, where, errors) : result;
+    }
   }
   for (const row of table.calibration ?? []) {
     calibration[row.label] = {};
-    for (const column of calibratedColumns(table, row)) calibration[row.label][column.key] = take(`${column.dataset}|*|${metricKey(row.metric, row.options)}`, `${row.label} / ${column.key}`);
+    for (const column of calibratedColumns(table, row)) {
+      const where = `${row.label} / ${column.key}`;
+      const result = take(`${column.dataset}|*|${metricKey(row.metric, row.options)}`, where);
+      calibration[row.label][column.key] = column.detail && result ? detailOf(result, column.detail, where, errors) : result;
+    }
   }
   return { cells, calibration, errors };
 }

@@ -23,6 +23,7 @@ export const CAPABILITIES = [
   'logLikelihood',
   'manipulate',
   'unsupervisedCodes',
+  'attributeCodes',
 ] as const;
 
 export type CapabilityName = (typeof CAPABILITIES)[number];
@@ -165,6 +166,19 @@ export interface HasUnsupervisedCodes {
   sampleWithCodes(count: number, random: SeededRandom, codes: tf.Tensor2D, y?: tf.Tensor2D): tf.Tensor;
 }
 
+/**
+ * 'attributeCodes': one scalar code per label that the decoder reads (paper 002's z2), with
+ * 0 meaning the label off and 1 on, and every other value an interpolation or an
+ * extrapolation (z2 = 2, 3 in the slides' "young" sweep). Fusion is
+ * `withAttributeCodes(x, attributeCodes(x̃))`.
+ */
+export interface HasAttributeCodes {
+  /** The posterior mean of each label's code, [n, K]. */
+  attributeCodes(batch: ModelBatch): tf.Tensor2D;
+  /** x's other codes (posterior means) decoded with the label codes set to `codes` [n, K]. */
+  withAttributeCodes(batch: ModelBatch, codes: tf.Tensor2D): tf.Tensor;
+}
+
 /** The interface behind each capability name. */
 export interface CapabilityInterfaces {
   encode: Encodes;
@@ -177,6 +191,7 @@ export interface CapabilityInterfaces {
   logLikelihood: ScoresLikelihood;
   manipulate: ManipulatesAttributes;
   unsupervisedCodes: HasUnsupervisedCodes;
+  attributeCodes: HasAttributeCodes;
 }
 
 /** The methods each capability requires, for the run-time check of a model against its entry. */
@@ -191,6 +206,7 @@ export const CAPABILITY_METHODS: Record<CapabilityName, readonly string[]> = {
   logLikelihood: ['logLikelihood'],
   manipulate: ['manipulate'],
   unsupervisedCodes: ['sampleWithCodes'],
+  attributeCodes: ['attributeCodes', 'withAttributeCodes'],
 };
 
 /** Methods `model` lacks for `capability` (empty when it has them all). */

@@ -115,3 +115,32 @@ export function toyCodeModel(data: PreparedData, mode: 'aligned' | 'ignoring', s
   };
   return model as unknown as GenerativeModel;
 }
+
+/**
+ * A model with one code per attribute (paper 002's z2) on 'attributes' toy data: the code is
+ * the attribute pixel; 'faithful' draws code v as the pixel σ(4(v − ½)) (strictly rising:
+ * 0 → 0.12, 1 → 0.88), 'ignoring' returns its input whatever the code. Its switch sets the
+ * codes to the targets, so the switch metrics see the same behaviour.
+ */
+export function toyAttributeCoder(mode: 'faithful' | 'ignoring') {
+  const draw = (batch: ModelBatch, codes: tf.Tensor2D) =>
+    tf.tidy(() => {
+      const n = batch.x.shape[0];
+      if (mode === 'ignoring') return tf.clone(batch.x);
+      const flat = tf.reshape(batch.x, [n, PIXELS]);
+      const drawn = tf.sigmoid(tf.mul(4, tf.sub(codes, 0.5)));
+      return tf.reshape(tf.concat([tf.slice(flat, [0, 0], [n, 3]), drawn, tf.slice(flat, [0, 6], [n, PIXELS - 6])], 1), [n, 4, 4, 1]);
+    });
+  const read = (batch: ModelBatch) => tf.tidy(() => tf.slice(tf.reshape(batch.x, [batch.x.shape[0], PIXELS]), [0, 3], [-1, 3]) as tf.Tensor2D);
+  const model = {
+    ...base(`toy-coder-${mode}`),
+    codeWidth: 3,
+    codeParts: () => [{ name: 'z2', start: 0, size: 3 }],
+    encode: (batch: ModelBatch) => ({ mu: read(batch), logVar: tf.zeros([batch.x.shape[0], 3]) as tf.Tensor2D }),
+    switchReference: (): SwitchReference => ({ presentMean: [[1, 0, 0], [0, 1, 0], [0, 0, 1]], absentMean: [[0, 0, 0], [0, 0, 0], [0, 0, 0]] }),
+    switchAttributes: (batch: ModelBatch, target: tf.Tensor2D) => draw(batch, target),
+    attributeCodes: read,
+    withAttributeCodes: draw,
+  };
+  return model as unknown as GenerativeModel;
+}

@@ -11,4 +11,5 @@ export { CaglowModel } from './models/caglow-model';
 export { ConditionEncoder } from './models/condition-encoder';
 export { SupervisionBlock, type SupervisionOutputs } from './networks/supervision-block';
 export { Mlp } from './networks/mlp';
-export { toFlowSpace, fromFlowSpace, meanCodesByLabel } from './models/flow-space';
+export { toFlowSpace, fromFlowSpace } from './models/flow-space';
+export { meanCodesByLabel } from '@disentangle/kernels';

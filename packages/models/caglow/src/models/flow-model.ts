@@ -11,6 +11,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  meanCodesByLabel,
   gaussianLogLikelihood,
   SeededRandom,
   type AttributeChange,
@@ -25,7 +26,7 @@ import {
 import { Glow, bitsPerDimension } from '@disentangle/flows';
 import type { CaglowConfig } from '../config';
 import { checkConditions, conditionCrossEntropy, labelLayout, type LabelLayout } from '../labels';
-import { fromFlowSpace, meanCodesByLabel, toFlowSpace } from './flow-space';
+import { fromFlowSpace, toFlowSpace } from './flow-space';
 
 /** log σ² reported for the flow's exact codes (a point mass, numerically). */
 const EXACT_LOG_VARIANCE = -30;

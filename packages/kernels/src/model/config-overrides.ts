@@ -1,0 +1,67 @@
+/**
+ * What every registry entry's `resolveConfig` does first: turn a user's overrides — as a
+ * command line gives them ("16", "16,32,64", "true", dotted names like `weights.gan`) or as
+ * JSON — into a nested object of typed values, naming the field at fault. Validation of the
+ * values themselves stays with each model's config.
+ */
+
+export interface OverrideSpec {
+  /** Top-level fields a user may set (the entry's options; fields the data decide may be listed too). */
+  fields: readonly string[];
+  /** Fields (top level or inside a group) whose strings become numbers. Group fields always do. */
+  numbers?: readonly string[];
+  /** Fields whose "a,b,c" / "[a,b,c]" strings (or single numbers) become lists of numbers. */
+  lists?: readonly string[];
+  /** Fields whose "true" / "false" strings become booleans. */
+  booleans?: readonly string[];
+  /** Fields with one level of dotted sub-fields (`weights.gan`): objects of numbers. */
+  groups?: readonly string[];
+}
+
+/** "16" → 16; anything else is returned for validation to judge. */
+export function overrideNumber(value: unknown): unknown {
+  return typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value;
+}
+
+/** "16,32,64", "[16,32,64]" or 16 → [16, 32, 64] / [16]; lists pass through with their items coerced. */
+export function overrideList(value: unknown): unknown {
+  if (typeof value === 'number') return [value];
+  if (Array.isArray(value)) return value.map(overrideNumber);
+  if (typeof value !== 'string') return value;
+  const text = value.trim().replace(/^\[/, '').replace(/\]$/, '');
+  return text === '' ? [] : text.split(',').map((part) => overrideNumber(part.trim()));
+}
+
+function overrideBoolean(value: unknown): unknown {
+  return value === 'true' ? true : value === 'false' ? false : value;
+}
+
+/**
+ * `overrides` as a nested, coerced object. `fail(field, message)` throws the entry's error
+ * (e.g. "infomi-vae config (pvae+gan): 'weigths.gan' is not an option …").
+ */
+export function nestConfigOverrides(overrides: Record<string, unknown>, spec: OverrideSpec, fail: (field: string, message: string) => never): Record<string, unknown> {
+  if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) fail('overrides', 'must be an object of config fields');
+  const fields = new Set(spec.fields);
+  const groups = new Set(spec.groups ?? []);
+  const coerce = (field: string, value: unknown) =>
+    spec.lists?.includes(field) ? overrideList(value) : spec.numbers?.includes(field) ? overrideNumber(value) : spec.booleans?.includes(field) ? overrideBoolean(value) : value;
+  const nested: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(overrides)) {
+    const [head, ...rest] = key.split('.');
+    if (!fields.has(head)) fail(`'${key}'`, `is not an option (known: ${spec.fields.join(', ')})`);
+    if (rest.length === 0) {
+      if (groups.has(head)) {
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(head, 'must be an object of numbers (or use dotted names)');
+        nested[head] = { ...((nested[head] as object) ?? {}), ...Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, overrideNumber(v)])) };
+      } else {
+        nested[head] = coerce(head, value);
+      }
+      continue;
+    }
+    if (!groups.has(head) || rest.length !== 1) fail(`'${key}'`, `has a dotted name, but only ${[...groups].map((g) => `${g}.<field>`).join(', ') || 'no field'} take one`);
+    const group = (nested[head] ??= {}) as Record<string, unknown>;
+    group[rest[0]] = overrideNumber(value);
+  }
+  return nested;
+}
