@@ -7,6 +7,10 @@
  *                                       each point of a grid×grid sweep of the label's style space
  *   images/transfer-<label>-<step>.png  'transfer': the label's style of each top example carried
  *                                       onto each left example
+ *   images/sweep-<label>-<step>.png     'attributeCodes': the label's code set to −1, 0, ½, 1, 2, 3
+ *                                       (inter- and extrapolation) for each test example
+ *   images/grid-<step>.png              'attributeCodes' with 2–4 binary labels: every combination
+ *                                       of them for each test example
  *
  *   disentangle swap runs/csvae-faces [--count 6] [--label Eyeglasses] [--grid 5]
  *
@@ -17,6 +21,7 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { hasCapability, requireCapability, switchReferenceFor } from '@disentangle/metrics';
 import { examplesWith, writeSwitches, writeTransfer, writeVariety } from '../figures/image-figures';
+import { writeAttributeGrid, writeAttributeSweep } from '../figures/attribute-code-figures';
 import { resolveLabel } from '../figures/label-patterns';
 import { parsePositiveInt, withCommonOptions, type CommonOptions } from './common-options';
 import { openRunForCommand, slug, stderrLog, type TrainedRunCommandOptions } from './trained-run-options';
@@ -31,6 +36,8 @@ export interface SwapOptions extends TrainedRunCommandOptions {
 }
 
 const TRANSFER_EXAMPLES = 4;
+/** The values of a code sweep: off, halfway, on, and beyond (paper 002's "young" sweep). */
+const SWEEP_VALUES = [-1, 0, 0.5, 1, 2, 3];
 
 export async function runSwap(runDir: string, options: SwapOptions = {}): Promise<string[]> {
   const log = options.log ?? stderrLog;
@@ -87,6 +94,19 @@ export async function runSwap(runDir: string, options: SwapOptions = {}): Promis
           log(`swap: wrote ${path}`);
         }
       }
+      if (hasCapability(model, 'attributeCodes') && entry.capabilities.includes('attributeCodes')) {
+        const path = pathFor('sweep', name);
+        await writeAttributeSweep(path, model, prepared, examples, name, SWEEP_VALUES, { title: `${name}'s code set from −1 to 3 (0 off, 1 on)` });
+        paths.push(path);
+        log(`swap: wrote ${path}`);
+      }
+    }
+    const binary = !prepared.exclusive && !prepared.classColumns;
+    if (hasCapability(model, 'attributeCodes') && entry.capabilities.includes('attributeCodes') && binary && chosen.length >= 2 && chosen.length <= 4) {
+      const path = pathFor('grid');
+      await writeAttributeGrid(path, model, prepared, reference, examples, chosen.map((k) => prepared.labelNames[k]), { title: `every combination of ${chosen.map((k) => prepared.labelNames[k]).join(', ')}` });
+      paths.push(path);
+      log(`swap: wrote ${path}`);
     }
     return paths;
   } finally {
@@ -104,7 +124,7 @@ interface SwapCommandOptions extends CommonOptions {
 export function addSwapCommand(program: Command): void {
   const command = program
     .command('swap')
-    .description("attribute switches of test examples ('switchAttributes'); the variety of each attribute ('variety') and style transfer ('transfer') where the model has them")
+    .description("attribute switches of test examples ('switchAttributes'); the variety of each attribute ('variety'), style transfer ('transfer'), and code sweeps and combination grids ('attributeCodes') where the model has them")
     .argument('<run-dir>', 'a run directory written by `disentangle train` (image data with labels)')
     .option('--count <n>', 'test examples in the switch grid', parsePositiveInt, 6)
     .option('--label <name>', 'only this label (default: every label)')

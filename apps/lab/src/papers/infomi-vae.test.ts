@@ -12,6 +12,7 @@ import { PNG } from 'pngjs';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadModelRegistry } from '../registry/model-registry';
+import { runSwap } from '../commands/swap';
 import { drawFigure } from '../reproduce/figures';
 import { checkDeclaration } from '../reproduce/runner';
 import { trainModelRun } from '../runs/model-run';
@@ -46,6 +47,18 @@ describe('paper 002 (info-MI VAE) declaration', () => {
     expect(logged).toEqual(expect.arrayContaining(['reconstruction', 'klZ1', 'klZ2', 'featureMatching', 'gan', 'discriminator.total', 'extractor.accuracy']));
     full.model.dispose();
     plain.model.dispose();
+    // `disentangle swap` draws the code sweeps and the combination grid for models with 'attributeCodes'.
+    const swaps = await runSwap(full.run.path, { count: 3, log: () => {} });
+    expect(swaps.map((p) => p.split('/').pop())).toEqual([
+      'switch-4.png',
+      'transfer-Smiling-4.png',
+      'sweep-Smiling-4.png',
+      'transfer-Young-4.png',
+      'sweep-Young-4.png',
+      'transfer-Male-4.png',
+      'sweep-Male-4.png',
+      'grid-4.png',
+    ]);
     const size = async (id: string, figure: Parameters<typeof drawFigure>[0]) => {
       const file = join(runsDir, `${id}.png`);
       await drawFigure(figure, { registry, dir: runsDir, data, file });

@@ -15,7 +15,10 @@ export function checkDataNeeds(entry: ModelEntry<any>, data: PreparedData): void
   const hasLabels = data.labelNames.length > 0;
   if (needs.labels !== 'none' && !hasLabels) {
     const names = data.dataset.attributeNames?.length ? `attributes ${data.dataset.attributeNames.join(', ')}` : '';
-    const classes = data.dataset.labelNames?.length ? `'one-hot' for its classes (${data.dataset.labelNames.join(', ')})` : '';
+    const classNames = data.dataset.labelNames ?? [];
+    // A face set has an identity class per face: name a few, and count them.
+    const listed = classNames.length > 8 ? `${classNames.slice(0, 6).join(', ')}, … ${classNames.length} in all` : classNames.join(', ');
+    const classes = classNames.length ? `'one-hot' for its classes (${listed})` : '';
     throw new Error(`${where}: the model needs labels; give --labels (${[names, classes].filter(Boolean).join(', or ') || 'the dataset has none'})`);
   }
   if (hasLabels) {
