@@ -14,8 +14,12 @@ export interface OverrideSpec {
   lists?: readonly string[];
   /** Fields whose "true" / "false" strings become booleans. */
   booleans?: readonly string[];
-  /** Fields with one level of dotted sub-fields (`weights.gan`): objects of numbers. */
+  /** Fields with dotted sub-fields (`weights.gan`, `priors.present.mean`): nested objects of numbers. */
   groups?: readonly string[];
+  /** Who the options belong to, for the error ("is not an option of csvae"). */
+  owner?: string;
+  /** Fields the data decide: accepted (a resolved config repeats them) but not listed as options. */
+  decided?: readonly string[];
 }
 
 /** "16" → 16; anything else is returned for validation to judge. */
@@ -44,24 +48,32 @@ export function nestConfigOverrides(overrides: Record<string, unknown>, spec: Ov
   if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) fail('overrides', 'must be an object of config fields');
   const fields = new Set(spec.fields);
   const groups = new Set(spec.groups ?? []);
+  const known = spec.fields.filter((f) => !spec.decided?.includes(f)).join(', ');
   const coerce = (field: string, value: unknown) =>
     spec.lists?.includes(field) ? overrideList(value) : spec.numbers?.includes(field) ? overrideNumber(value) : spec.booleans?.includes(field) ? overrideBoolean(value) : value;
+  const numbersIn = (value: unknown): unknown =>
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, numbersIn(v)])) : overrideNumber(value);
   const nested: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(overrides)) {
     const [head, ...rest] = key.split('.');
-    if (!fields.has(head)) fail(`'${key}'`, `is not an option (known: ${spec.fields.join(', ')})`);
+    if (!fields.has(head)) fail(`'${key}'`, `is not an option${spec.owner ? ` of ${spec.owner}` : ''} (known: ${known})`);
     if (rest.length === 0) {
-      if (groups.has(head)) {
-        if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(head, 'must be an object of numbers (or use dotted names)');
-        nested[head] = { ...((nested[head] as object) ?? {}), ...Object.fromEntries(Object.entries(value as object).map(([k, v]) => [k, overrideNumber(v)])) };
-      } else {
+      if (!groups.has(head)) {
         nested[head] = coerce(head, value);
+        continue;
       }
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) fail(head, 'must be an object of numbers (or set its fields by dotted names)');
+      nested[head] = { ...((nested[head] as object) ?? {}), ...(numbersIn(value) as object) };
       continue;
     }
-    if (!groups.has(head) || rest.length !== 1) fail(`'${key}'`, `has a dotted name, but only ${[...groups].map((g) => `${g}.<field>`).join(', ') || 'no field'} take one`);
-    const group = (nested[head] ??= {}) as Record<string, unknown>;
-    group[rest[0]] = overrideNumber(value);
+    if (!groups.has(head)) fail(`'${key}'`, `has a dotted name, but only ${[...groups].map((g) => `${g}.<field>`).join(', ') || 'no field'} take one`);
+    let target = nested as Record<string, unknown>;
+    for (const part of [head, ...rest.slice(0, -1)]) {
+      const next = (target[part] ??= {});
+      if (next === null || typeof next !== 'object' || Array.isArray(next)) fail(part, 'is given both as a value and by dotted names');
+      target = next as Record<string, unknown>;
+    }
+    target[rest[rest.length - 1]] = overrideNumber(value);
   }
   return nested;
 }

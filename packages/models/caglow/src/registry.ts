@@ -5,6 +5,7 @@
  */
 import {
   loadModelWithConfig,
+  nestConfigOverrides,
   saveModelWithConfig,
   type CapabilityName,
   type GenerativeModel,
@@ -48,12 +49,15 @@ const CAGLOW_HELP = {
   ...Object.fromEntries(Object.keys(DEFAULT_WEIGHTS).map((k) => [`weights.${k}`, `λ_${k} of eq. 15. Default 1`])),
 } as const;
 
-const TOP_FIELDS = new Set(['model', 'input', 'labels', 'exclusive', 'classColumns', 'temperature', 'classifierWeight', 'noiseDim', 'encoderHidden', 'trunkHidden', 'continuousCodes', 'discreteCodes', 'flowSteps', 'fineTuneFlow', 'seed', 'flow', 'weights']);
-const NUMBER_FIELDS = new Set(['temperature', 'classifierWeight', 'noiseDim', 'continuousCodes', 'discreteCodes', 'flowSteps', 'seed', 'classColumns']);
-const LIST_FIELDS = new Set(['encoderHidden', 'trunkHidden']);
-
-const toNumber = (v: unknown) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v);
-const toList = (v: unknown) => (typeof v === 'number' ? [v] : typeof v === 'string' ? v.replace(/^\[|\]$/g, '').split(',').filter((p) => p.trim() !== '').map((p) => toNumber(p.trim())) : v);
+/** How `--set` strings and dotted names become config fields (kernels' `nestConfigOverrides`). */
+const OVERRIDES = {
+  fields: ['model', 'input', 'labels', 'exclusive', 'classColumns', 'temperature', 'classifierWeight', 'noiseDim', 'encoderHidden', 'trunkHidden', 'continuousCodes', 'discreteCodes', 'flowSteps', 'fineTuneFlow', 'seed', 'flow', 'weights'],
+  decided: ['model', 'input', 'labels', 'exclusive', 'classColumns'],
+  numbers: ['temperature', 'classifierWeight', 'noiseDim', 'continuousCodes', 'discreteCodes', 'flowSteps', 'seed', 'classColumns'],
+  lists: ['encoderHidden', 'trunkHidden'],
+  booleans: ['fineTuneFlow'],
+  groups: ['flow', 'weights'],
+};
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The user's overrides (plain or dotted: `flow.levels`, `weights.featureMatching`) plus what the data decide, validated. */
@@ -61,20 +65,7 @@ export function resolveCaglowEntryConfig(model: CaglowModelName, overrides: Reco
   const fail = (field: string, message: string): never => {
     throw new Error(`caglow config (${model}): ${field} ${message}`);
   };
-  if (!overrides || typeof overrides !== 'object' || Array.isArray(overrides)) fail('overrides', 'must be an object of config fields');
-  const nested: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(overrides)) {
-    const [head, ...rest] = key.split('.');
-    if (!TOP_FIELDS.has(head)) fail(`'${key}'`, `is not an option of ${model} (known: ${[...TOP_FIELDS].filter((f) => !['model', 'input', 'labels', 'exclusive', 'classColumns'].includes(f)).join(', ')})`);
-    if (rest.length === 0) {
-      nested[head] = LIST_FIELDS.has(head) ? toList(value) : NUMBER_FIELDS.has(head) ? toNumber(value) : value;
-      continue;
-    }
-    if ((head !== 'flow' && head !== 'weights') || rest.length !== 1) fail(`'${key}'`, 'has a dotted name, but only flow.<field> and weights.<term> have sub-fields');
-    const group = (nested[head] ??= {}) as Record<string, unknown>;
-    group[rest[0]] = toNumber(value);
-  }
-  if (typeof nested.fineTuneFlow === 'string') nested.fineTuneFlow = nested.fineTuneFlow === 'true' ? true : nested.fineTuneFlow === 'false' ? false : nested.fineTuneFlow;
+  const nested = nestConfigOverrides(overrides, { ...OVERRIDES, owner: model }, fail);
   if ('model' in nested && nested.model !== model) fail('model', `is '${String(nested.model)}', but this entry builds '${model}'`);
   if ('input' in nested && !same(nested.input, environment.input)) fail('input', `is ${JSON.stringify(nested.input)}, but the data are ${JSON.stringify(environment.input)}`);
   if ('labels' in nested && !same(nested.labels, environment.labels)) fail('labels', `are ${JSON.stringify(nested.labels)}, but the data have ${JSON.stringify(environment.labels)}`);

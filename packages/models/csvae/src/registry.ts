@@ -7,6 +7,7 @@
  */
 import {
   loadModelWithConfig,
+  nestConfigOverrides,
   saveModelWithConfig,
   type CapabilityName,
   type ModelEntry,
@@ -69,29 +70,17 @@ const INFO_HELP = {
   'weights.info': 'λ, weight of the adversary’s cross-entropy the encoder maximises (eq. 3). Default 1 (vectors), 100 (images)',
 } as const;
 
-/** Every top-level config field a caller may pass (a resolved config passes them all back). */
-const CONFIG_FIELDS = new Set<string>([
-  'model', 'input', 'labels', 'exclusive', 'zDim', 'wDim', 'hidden', 'convStages', 'wConvStages', 'wHidden', 'headHidden', 'adversaryHidden',
-  'normalization', 'likelihood', 'reconstructionReduction', 'outputActivation', 'weights', 'priors', 'seed',
-]);
-const NUMBER_FIELDS = new Set(['zDim', 'wDim', 'headHidden', 'seed']);
-const LIST_FIELDS = new Set(['hidden', 'convStages', 'wConvStages', 'wHidden', 'adversaryHidden']);
+/** How `--set` strings and dotted names become config fields (kernels' `nestConfigOverrides`). */
+const OVERRIDES = {
+  fields: ['model', 'input', 'labels', 'exclusive', 'zDim', 'wDim', 'hidden', 'convStages', 'wConvStages', 'wHidden', 'headHidden', 'adversaryHidden', 'normalization', 'likelihood', 'reconstructionReduction', 'outputActivation', 'weights', 'priors', 'seed'],
+  decided: ['model', 'input', 'labels', 'exclusive'],
+  numbers: ['zDim', 'wDim', 'headHidden', 'seed'],
+  lists: ['hidden', 'convStages', 'wConvStages', 'wHidden', 'adversaryHidden'],
+  booleans: ['exclusive'],
+  groups: ['weights', 'priors'],
+};
 
 const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
-/** A number given as a string on a command line ("16") becomes 16; anything else is left for validation. */
-function coerceNumber(value: unknown): unknown {
-  if (typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value))) return Number(value);
-  return value;
-}
-
-/** "16,32,64" or "[16,32,64]" becomes [16, 32, 64]; a number becomes a one-element list. */
-function coerceList(value: unknown): unknown {
-  if (typeof value === 'number') return [value];
-  if (typeof value !== 'string') return Array.isArray(value) ? value.map(coerceNumber) : value;
-  const text = value.trim().replace(/^\[/, '').replace(/\]$/, '');
-  return text === '' ? [] : text.split(',').map((part) => coerceNumber(part.trim()));
-}
 
 /**
  * The user's overrides (plain or dotted names: `weights.entropy`, `priors.present.mean`)
@@ -102,28 +91,9 @@ export function resolveCsvaeEntryConfig(model: CsvaeModelName, overrides: Record
   const fail = (field: string, message: string): never => {
     throw new Error(`csvae config (${model}): ${field} ${message}`);
   };
-  if (overrides === null || typeof overrides !== 'object' || Array.isArray(overrides)) fail('overrides', 'must be an object of config fields');
   if (!environment || typeof environment !== 'object') fail('environment', 'must be { input, labels, exclusive, seed }');
   if (!Array.isArray(environment.labels)) fail('environment.labels', 'must be a list of label names');
-  const nested: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(overrides)) {
-    const [head, ...rest] = key.split('.');
-    if (!CONFIG_FIELDS.has(head)) fail(`'${key}'`, `is not an option of ${model} (known: ${[...CONFIG_FIELDS].filter((f) => !['model', 'input', 'labels', 'exclusive'].includes(f)).join(', ')})`);
-    if (rest.length === 0) {
-      nested[head] = value;
-      continue;
-    }
-    if (head !== 'weights' && head !== 'priors') fail(`'${key}'`, `has a dotted name, but only weights.* and priors.*.* have sub-fields`);
-    let target = (nested[head] ??= {}) as Record<string, unknown>;
-    if (typeof target !== 'object' || target === null) fail(head, 'is given both as a value and by dotted names');
-    for (const part of rest.slice(0, -1)) target = (target[part] ??= {}) as Record<string, unknown>;
-    target[rest[rest.length - 1]] = coerceNumber(value);
-  }
-  for (const field of NUMBER_FIELDS) if (field in nested) nested[field] = coerceNumber(nested[field]);
-  for (const field of LIST_FIELDS) if (field in nested) nested[field] = coerceList(nested[field]);
-  if (typeof nested.exclusive === 'string') nested.exclusive = nested.exclusive === 'true' ? true : nested.exclusive === 'false' ? false : nested.exclusive;
-  if (nested.weights !== undefined && (typeof nested.weights !== 'object' || nested.weights === null)) fail('weights', 'must be an object of loss weights');
-  if (nested.weights) nested.weights = Object.fromEntries(Object.entries(nested.weights as Record<string, unknown>).map(([k, v]) => [k, coerceNumber(v)]));
+  const nested = nestConfigOverrides(overrides, { ...OVERRIDES, owner: model }, fail);
   // What the data decides cannot be overridden; a resolved config repeats it, which is fine.
   if ('model' in nested && nested.model !== model) fail('model', `is '${String(nested.model)}', but this entry builds '${model}'`);
   if ('input' in nested && !sameJson(nested.input, environment.input)) fail('input', `is ${JSON.stringify(nested.input)}, but the data is ${JSON.stringify(environment.input)}`);

@@ -45,7 +45,9 @@ function trainPhases(phases: ModelPhase[], batch: ModelBatch, steps: number, rat
   for (let s = 0; s < steps; s++) {
     phases.forEach((phase, i) => {
       const random = new SeededRandom(100 + s);
-      tf.tidy(() => optimizers[i].minimize(() => phase.losses(batch, random).total, false, phase.variables));
+      tf.tidy(() => {
+        optimizers[i].minimize(() => phase.losses(batch, random).total, false, phase.variables);
+      });
     });
   }
   optimizers.forEach((o) => o.dispose());

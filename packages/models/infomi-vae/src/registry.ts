@@ -44,6 +44,7 @@ const GAN_HELP = { 'weights.gan': 'weight of L_GAN = −log D(z̃2, x̂). Defaul
 
 const DATA_FIELDS = ['model', 'input', 'labels'];
 const SPEC = {
+  decided: DATA_FIELDS,
   fields: [...DATA_FIELDS, 'z1Dim', 'convStages', 'hidden', 'auxConvStages', 'auxHidden', 'normalization', 'priorStd', 'weights', 'seed'],
   numbers: ['z1Dim', 'auxHidden', 'priorStd', 'seed'],
   lists: ['convStages', 'hidden', 'auxConvStages'],
@@ -56,7 +57,7 @@ export function resolveInfomiEntryConfig(model: InfomiModelName, overrides: Reco
   const fail = (field: string, message: string): never => {
     throw new Error(`infomi-vae config (${model}): ${field} ${message}`);
   };
-  const nested = nestConfigOverrides(overrides, SPEC, fail);
+  const nested = nestConfigOverrides(overrides, { ...SPEC, owner: model }, fail);
   if ('model' in nested && nested.model !== model) fail('model', `is '${String(nested.model)}', but this entry builds '${model}'`);
   if ('input' in nested && !same(nested.input, environment.input)) fail('input', `is ${JSON.stringify(nested.input)}, but the data are ${JSON.stringify(environment.input)}`);
   if ('labels' in nested && !same(nested.labels, environment.labels)) fail('labels', `are ${JSON.stringify(nested.labels)}, but the data have ${JSON.stringify(environment.labels)}`);

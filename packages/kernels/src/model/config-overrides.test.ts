@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { nestConfigOverrides, overrideList, overrideNumber } from './config-overrides';
+
+const fail = (field: string, message: string): never => {
+  throw new Error(`test config: ${field} ${message}`);
+};
+const SPEC = {
+  fields: ['model', 'zDim', 'stages', 'fine', 'weights', 'priors', 'name'],
+  decided: ['model'],
+  numbers: ['zDim'],
+  lists: ['stages'],
+  booleans: ['fine'],
+  groups: ['weights', 'priors'],
+  owner: 'toy',
+};
+
+describe('nestConfigOverrides', () => {
+  it('coerces command-line strings and nests dotted names to any depth', () => {
+    expect(nestConfigOverrides({ zDim: '6', stages: '8,16', fine: 'true', name: '12', 'weights.gan': '5', 'priors.present.mean': '2', 'priors.present.std': 1 }, SPEC, fail)).toEqual({
+      zDim: 6,
+      stages: [8, 16],
+      fine: true,
+      name: '12', // not a number field: left as given
+      weights: { gan: 5 },
+      priors: { present: { mean: 2, std: 1 } },
+    });
+    expect(nestConfigOverrides({ weights: { gan: '3', kl: 1 }, 'weights.info': 2, stages: '[4]' }, SPEC, fail)).toEqual({ weights: { gan: 3, kl: 1, info: 2 }, stages: [4] });
+    expect([overrideNumber(' '), overrideNumber('x'), overrideList(16), overrideList(''), overrideList(['1', 2])]).toEqual([' ', 'x', [16], [], [1, 2]]);
+  });
+
+  it('names the field at fault, listing the options but not the fields the data decide', () => {
+    expect(() => nestConfigOverrides({ zdim: 4 }, SPEC, fail)).toThrow("test config: 'zdim' is not an option of toy (known: zDim, stages, fine, weights, priors, name)");
+    expect(() => nestConfigOverrides({ 'zDim.x': 1 }, SPEC, fail)).toThrow(/'zDim.x' has a dotted name, but only weights.<field>, priors.<field> take one/);
+    expect(() => nestConfigOverrides({ weights: 3 }, SPEC, fail)).toThrow(/weights must be an object of numbers/);
+    expect(() => nestConfigOverrides({ priors: { present: 1 }, 'priors.present.mean': 2 }, SPEC, fail)).toThrow(/present is given both as a value and by dotted names/);
+    expect(() => nestConfigOverrides([] as never, SPEC, fail)).toThrow(/overrides must be an object/);
+    expect(nestConfigOverrides({ model: 'toy' }, SPEC, fail)).toEqual({ model: 'toy' }); // accepted: the entry checks it against the data
+  });
+});
