@@ -77,6 +77,11 @@ describe('paper 002: metrics of edited images', () => {
     const young = attributeFlip(data.dataset, 'Young')!;
     expect(names[young.factor]).toBe('age');
     expect(young.on).toBeLessThan(0.5); // Young = age < 0.5
+    // The no-op floor: inputs against their flipped renderings, per attribute and larger than 0.
+    const floor = await computeMetric(createMetricContext({ model: toyAttributeCoder('ignoring'), data }), 'flip-counterfactual-noop');
+    expect(floor.n).toBe(3 * data.split.test.length);
+    expect(Object.keys(floor.details!)).toEqual(['Smiling', 'Young', 'Male']);
+    expect(floor.value).toBeGreaterThan(0);
     const male = attributeFlip(data.dataset, 'Male')!;
     expect([names[male.factor], male.on, male.off]).toEqual(['male', 1, 0]);
     expect(attributeFlip(data.dataset, 'Wings')).toBeUndefined();

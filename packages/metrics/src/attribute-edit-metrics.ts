@@ -11,7 +11,7 @@ import { inputsOf, mapBatches, type PreparedData } from '@disentangle/data';
 import type { MetricContext, MetricDefinition, MetricResult } from './metric-registry';
 import { fid } from './frechet-distance';
 import { evenlySpaced, switchOutputs, switchRequests, type SwitchRequest } from './capabilities/attribute-switch';
-import { flipCounterfactualMse } from './capabilities/counterfactuals';
+import { flipCounterfactualMse, flipCounterfactualNoop } from './capabilities/counterfactuals';
 import { judgeFeatures, judgeLabels } from './capabilities/judged-labels';
 import { labelLayout } from './capabilities/label-layout';
 import { requireCapability } from './capabilities/model-capabilities';
@@ -126,6 +126,17 @@ export const ATTRIBUTE_EDIT_METRICS: Record<string, MetricDefinition> = {
       const model = requireCapability(context.model, 'switchAttributes', 'flip counterfactual MSE');
       return flipCounterfactualMse(model, context.data, await context.reference());
     },
+  },
+  'flip-counterfactual-noop': {
+    id: 'flip-counterfactual-noop',
+    name: 'flip vs truth, input returned',
+    description:
+      "Calibration for flip-counterfactual-mse: the unchanged test inputs against the same flipped renderings — what a model that changes nothing scores. A model below it moves toward the truth; near it, the flips barely change the face.",
+    higherIsBetter: undefined,
+    requires: [],
+    needsJudge: false,
+    unavailable: (data) => (!data.dataset.generator ? `'${data.spec.dataset}' has no generator to render counterfactuals` : binaryOnly(data) ?? needLabels(data)),
+    compute: (context) => flipCounterfactualNoop(context.data),
   },
   'attribute-sweep': {
     id: 'attribute-sweep',

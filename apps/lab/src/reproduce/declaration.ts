@@ -28,14 +28,15 @@ export interface MetricColumn {
   /** A metric id of @disentangle/metrics. */
   metric: string;
   options?: MetricOptions;
-  /** Overrides the metric's direction for this column (a metric option that reports a success rate, say). */
-  prefer?: 'higher' | 'lower';
+  /** Overrides the metric's direction for this column (a metric option that reports a success rate, say; 'none' for a diagnostic). */
+  prefer?: 'higher' | 'lower' | 'none';
   /** Show this entry of the result's details (one attribute's share of a per-attribute metric) instead of its value. */
   detail?: string;
 }
 
 /** Whether higher is better in `column` (undefined: a diagnostic without a direction). */
 export function higherIsBetterIn(column: MetricColumn, metricHigherIsBetter: boolean | undefined): boolean | undefined {
+  if (column.prefer === 'none') return undefined;
   return column.prefer ? column.prefer === 'higher' : metricHigherIsBetter;
 }
 

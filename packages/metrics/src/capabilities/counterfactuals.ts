@@ -4,8 +4,8 @@
  * attribute's factor set to 0 — the true answer, which only data with known factors give.
  */
 import type { GenerativeModel, SwitchesAttributes, SwitchReference, Encodes } from '@disentangle/kernels';
-import type { ImageDataset, PreparedData } from '@disentangle/data';
-import { switchOutputs, switchRequests } from './attribute-switch';
+import { inputsOf, type ImageDataset, type PreparedData } from '@disentangle/data';
+import { switchOutputs, switchRequests, type SwitchRequest } from './attribute-switch';
 
 /**
  * The binary factor behind attribute `name`: the one whose zeroing turns the attribute off
@@ -82,13 +82,22 @@ export function attributeFlip(dataset: ImageDataset, name: string): { factor: nu
  * the attribute flipped (`attributeFlip`): mean squared error per value; per label in details.
  */
 export async function flipCounterfactualMse(model: GenerativeModel & SwitchesAttributes & Encodes, data: PreparedData, reference: SwitchReference): Promise<{ value: number; n: number; details: Record<string, number> }> {
+  return flipCounterfactualError(data, (requests) => switchOutputs(model, data, requests, reference));
+}
+
+/** The same against the unchanged inputs: what a model that returns its input scores (the no-op floor). */
+export function flipCounterfactualNoop(data: PreparedData): Promise<{ value: number; n: number; details: Record<string, number> }> {
+  return flipCounterfactualError(data, async (requests) => inputsOf(data, requests.map((r) => r.index)));
+}
+
+async function flipCounterfactualError(data: PreparedData, outputs: (requests: SwitchRequest[]) => Promise<Float32Array>): Promise<{ value: number; n: number; details: Record<string, number> }> {
   const dataset = data.dataset;
   const k = data.labelNames.length;
   const flipOf = data.labelNames.map((name) => attributeFlip(dataset, name));
   const missing = data.labelNames.filter((_, c) => !flipOf[c]);
   if (missing.length === k) throw new Error(`flip counterfactuals: no factor of '${data.spec.dataset}' flips ${missing.join(', ')}`);
   const requests = switchRequests(data, data.split.test).filter((r) => flipOf[r.label]);
-  const switched = await switchOutputs(model, data, requests, reference);
+  const switched = await outputs(requests);
   const nf = dataset.factorSpecs!.length;
   const pixels = dataset.height * dataset.width * dataset.channels;
   const truth = new Float32Array(pixels);
