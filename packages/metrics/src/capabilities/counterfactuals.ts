@@ -1,30 +1,38 @@
 /**
- * Removal counterfactuals on procedural data: for test examples with a label on, the model's
- * switch to "off" against the generator's own rendering of the same factors with the
- * attribute's factor set to 0 — the true answer, which only data with known factors give.
+ * Counterfactuals on procedural data, the true answer that only data with known factors give:
+ *   removal — for test examples with a label on, the model's switch to "off" against the
+ *             generator's rendering of the same factors with the attribute's factor set to 0;
+ *   flip    — every Method-1 flip against the rendering with the attribute's factor set to its
+ *             typical value on the other side (any factor kind).
  */
 import type { GenerativeModel, SwitchesAttributes, SwitchReference, Encodes } from '@disentangle/kernels';
-import { inputsOf, type ImageDataset, type PreparedData } from '@disentangle/data';
+import { inputsOf, type FactorSpec, type ImageDataset, type PreparedData } from '@disentangle/data';
 import { switchOutputs, switchRequests, type SwitchRequest } from './attribute-switch';
+
+/** What both searches start from: every example's factors, and whether attribute `name` is on for a factor row. */
+function attributeReader(dataset: ImageDataset, name: string): { specs: FactorSpec[]; rows: number[][]; isOn: (factors: number[]) => boolean } | undefined {
+  const { generator, factorSpecs: specs, factors } = dataset;
+  if (!generator?.attributes || !generator.attributeNames || !specs || !factors) return undefined;
+  const column = generator.attributeNames.indexOf(name);
+  if (column < 0) return undefined;
+  const nf = specs.length;
+  const rows = Array.from({ length: dataset.count }, (_, i) => Array.from(factors.subarray(i * nf, (i + 1) * nf)));
+  return { specs, rows, isOn: (row) => generator.attributes!(row)[column] === 1 };
+}
+
+/** `row` with factor f set to `value`. */
+const withFactor = (row: number[], f: number, value: number) => row.map((v, g) => (g === f ? value : v));
 
 /**
  * The binary factor behind attribute `name`: the one whose zeroing turns the attribute off
  * for every sampled example that has it (found through the generator's `attributes`).
  */
 export function attributeFactor(dataset: ImageDataset, name: string): number | undefined {
-  const generator = dataset.generator;
-  const specs = dataset.factorSpecs;
-  if (!generator?.attributes || !generator.attributeNames || !specs || !dataset.factors) return undefined;
-  const column = generator.attributeNames.indexOf(name);
-  if (column < 0) return undefined;
-  const nf = specs.length;
-  const rows: number[][] = [];
-  for (let i = 0; i < dataset.count && rows.length < 50; i++) {
-    const factors = Array.from(dataset.factors.subarray(i * nf, (i + 1) * nf));
-    if (generator.attributes(factors)[column] === 1) rows.push(factors);
-  }
+  const reader = attributeReader(dataset, name);
+  if (!reader) return undefined;
+  const rows = reader.rows.filter(reader.isOn).slice(0, 50);
   if (rows.length === 0) return undefined;
-  return specs.findIndex((spec, f) => spec.kind === 'binary' && rows.every((factors) => generator.attributes!(factors.map((v, g) => (g === f ? 0 : v)))[column] === 0));
+  return reader.specs.findIndex((spec, f) => spec.kind === 'binary' && rows.every((row) => !reader.isOn(withFactor(row, f, 0))));
 }
 
 /** Mean squared error per value between G(x → label off) and the true rendering; NaN when no label maps to a factor. */
@@ -56,23 +64,19 @@ export async function removalCounterfactualMse(model: GenerativeModel & Switches
  * to 50 examples on each side (Smiling: smile, 0.75 / 0.25; Young: age; Male: male).
  */
 export function attributeFlip(dataset: ImageDataset, name: string): { factor: number; on: number; off: number } | undefined {
-  const generator = dataset.generator;
-  const specs = dataset.factorSpecs;
-  if (!generator?.attributes || !generator.attributeNames || !specs || !dataset.factors) return undefined;
-  const column = generator.attributeNames.indexOf(name);
-  if (column < 0) return undefined;
-  const nf = specs.length;
-  const rows = Array.from({ length: dataset.count }, (_, i) => Array.from(dataset.factors!.subarray(i * nf, (i + 1) * nf)));
-  const side = (on: boolean) => rows.filter((f) => (generator.attributes!(f)[column] === 1) === on);
-  const [onRows, offRows] = [side(true), side(false)];
+  const reader = attributeReader(dataset, name);
+  if (!reader) return undefined;
+  const { specs, rows, isOn } = reader;
+  const onRows = rows.filter(isOn);
+  const offRows = rows.filter((row) => !isOn(row));
   if (onRows.length === 0 || offRows.length === 0) return undefined;
   const mean = (list: number[][], f: number) => list.reduce((s, r) => s + r[f], 0) / list.length;
-  const flips = (list: number[][], f: number, value: number, want: number) => list.slice(0, 50).every((r) => generator.attributes!(r.map((v, g) => (g === f ? value : v)))[column] === want);
-  for (let f = 0; f < nf; f++) {
+  const flips = (list: number[][], f: number, value: number, on: boolean) => list.slice(0, 50).every((row) => isOn(withFactor(row, f, value)) === on);
+  for (let f = 0; f < specs.length; f++) {
     if (specs[f].kind === 'categorical' || specs[f].name === 'identity') continue;
     const on = mean(onRows, f);
     const off = mean(offRows, f);
-    if (flips(offRows, f, on, 1) && flips(onRows, f, off, 0)) return { factor: f, on, off };
+    if (flips(offRows, f, on, true) && flips(onRows, f, off, false)) return { factor: f, on, off };
   }
   return undefined;
 }
