@@ -12,12 +12,13 @@ import type { MetricContext, MetricDefinition, MetricResult } from './metric-reg
 import { fid } from './frechet-distance';
 import { evenlySpaced, switchOutputs, switchRequests, type SwitchRequest } from './capabilities/attribute-switch';
 import { flipCounterfactualMse, flipCounterfactualNoop } from './capabilities/counterfactuals';
+import { judgeSummary } from './capabilities/judged';
 import { judgeFeatures, judgeLabels } from './capabilities/judged-labels';
 import { labelLayout } from './capabilities/label-layout';
 import { requireCapability } from './capabilities/model-capabilities';
 import { first, needAttributes, needImages, needLabels } from './metric-checks';
+import { namedColumns } from './metric-options';
 
-const infoOf = (judge: { name: string; accuracy: number }) => ({ name: judge.name, accuracy: judge.accuracy });
 const binaryOnly = (data: PreparedData) => (data.exclusive || (data.classColumns ?? 0) > 0 ? 'needs binary attribute labels only (no exclusive class)' : undefined);
 
 /** The Fréchet distance between the judge's features of `images` and of the real test rows `rows`. */
@@ -25,20 +26,12 @@ async function judgedFid(context: MetricContext, images: Float32Array, rows: num
   const judge = await context.judge();
   const a = await judgeFeatures(judge.classifier, images, context.data.input);
   const b = await judgeFeatures(judge.classifier, inputsOf(context.data, rows), context.data.input);
-  return { value: fid(a.features, b.features, a.dim, { featureNetwork: judge.name }).value, n: rows.length, judge: infoOf(judge) };
+  return { value: fid(a.features, b.features, a.dim, { featureNetwork: judge.name }).value, n: rows.length, judge: judgeSummary(judge) };
 }
 
-/** The attributes an option names (a list or comma-separated; default every label), as column indices. */
-function attributeColumns(data: PreparedData, asked: unknown, what: string): number[] {
-  const names = asked === undefined ? data.labelNames : typeof asked === 'string' ? asked.split(',').map((n) => n.trim()) : (asked as string[]);
-  const columns = names.map((name) => {
-    const c = data.labelNames.indexOf(name);
-    if (c < 0) throw new Error(`${what}: '${name}' is not a label of these data (labels: ${data.labelNames.join(', ')})`);
-    return c;
-  });
-  if (columns.length === 0 || new Set(columns).size !== columns.length) throw new Error(`${what}: option attributes must name distinct labels, got ${JSON.stringify(names)}`);
-  return columns;
-}
+/** The attributes option `attributes` names (default every label), as column indices. */
+const attributeColumns = (data: PreparedData, asked: unknown, what: string) =>
+  namedColumns(asked, data.labelNames, { what, option: 'attributes', noun: 'a label of these data', plural: 'labels' });
 
 /** Judged probabilities [n, L] of the data's attributes for images [n, ...input]. */
 async function judgedAttributes(context: MetricContext, images: Float32Array): Promise<Float32Array> {
@@ -179,7 +172,7 @@ export const ATTRIBUTE_EDIT_METRICS: Record<string, MetricDefinition> = {
         values.forEach((v, vi) => (details[`${name}@${v}`] = rows.reduce((s, _, r) => s + p[(r * values.length + vi) * k + c], 0) / rows.length));
         total += details[`${name}:rho`];
       }
-      return { value: total / columns.length, n: rows.length, details, judge: infoOf(await context.judge()) };
+      return { value: total / columns.length, n: rows.length, details, judge: judgeSummary(await context.judge()) };
     },
   },
   'attribute-grid-accuracy': {
@@ -219,7 +212,7 @@ export const ATTRIBUTE_EDIT_METRICS: Record<string, MetricDefinition> = {
         details[key] = hits / rows.length;
         total += details[key];
       });
-      return { value: total / cells.length, n: requests.length, details, judge: infoOf(await context.judge()) };
+      return { value: total / cells.length, n: requests.length, details, judge: judgeSummary(await context.judge()) };
     },
   },
 };

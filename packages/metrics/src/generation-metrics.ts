@@ -13,14 +13,15 @@ import { attributeMeanProbability } from './swap-metrics';
 import { codeFactorCorrelation } from './capabilities/code-factor-readout';
 import { sampleForRows } from './capabilities/conditional-samples';
 import { manipulateRows, manipulationDetails } from './capabilities/cumulative-manipulation';
+import { judgeSummary } from './capabilities/judged';
 import { judgeFeatures, judgeLabels } from './capabilities/judged-labels';
 import { judgedRealRows, judgedTestSamples } from './capabilities/judged-samples';
 import { attributeAgreement, classAgreement } from './capabilities/label-agreement';
 import { labelLayout } from './capabilities/label-layout';
 import { hasCapability, requireCapability } from './capabilities/model-capabilities';
 import { first, needAttributes, needFactors, needImages, needLabels, needMixedLabels } from './metric-checks';
+import { namedColumns } from './metric-options';
 
-const infoOf = (judge: { name: string; accuracy: number }) => ({ name: judge.name, accuracy: judge.accuracy });
 
 /** Table 2's two numbers from one set of judged samples. */
 async function attributePreservation(context: MetricContext, options: MetricOptions) {
@@ -43,7 +44,7 @@ export const GENERATION_METRICS: Record<string, MetricDefinition> = {
     async compute(context, options) {
       const { layout, judged, askedClasses, askedAttributes, judge, rows } = await judgedTestSamples(context, options);
       const attributes = judged.attributes ? attributeAgreement(judged.attributes, askedAttributes, layout.attributeNames) : undefined;
-      const info = infoOf(judge);
+      const info = judgeSummary(judge);
       if (layout.kind === 'attributes') return { value: attributes!.mean, n: rows.length, details: attributes!.perAttribute, judge: info };
       const classes = classAgreement(judged.classes!, askedClasses, layout.classNames);
       if (layout.kind === 'class') return { value: classes.value, n: rows.length, details: classes.perClass, judge: info };
@@ -69,7 +70,7 @@ export const GENERATION_METRICS: Record<string, MetricDefinition> = {
       const samples = await sampleForRows(model, data, rows, new SeededRandom(Number(options.seed ?? 0)));
       const a = await judgeFeatures(judge.classifier, samples, data.input);
       const b = await judgeFeatures(judge.classifier, inputsOf(data, rows), data.input);
-      return { value: fid(a.features, b.features, a.dim, { featureNetwork: judge.name }).value, n, judge: infoOf(judge) };
+      return { value: fid(a.features, b.features, a.dim, { featureNetwork: judge.name }).value, n, judge: judgeSummary(judge) };
     },
   },
   'sample-attribute-accuracy': {
@@ -84,7 +85,7 @@ export const GENERATION_METRICS: Record<string, MetricDefinition> = {
     async compute(context, options) {
       const { samples, probabilities } = await attributePreservation(context, options);
       const { mean, perAttribute } = attributeAgreement(probabilities, samples.askedAttributes, samples.layout.attributeNames);
-      return { value: mean, n: samples.rows.length, details: perAttribute, judge: infoOf(samples.judge) };
+      return { value: mean, n: samples.rows.length, details: perAttribute, judge: judgeSummary(samples.judge) };
     },
   },
   'amp-variance': {
@@ -101,7 +102,7 @@ export const GENERATION_METRICS: Record<string, MetricDefinition> = {
       const amp = (p: Float32Array) => attributeMeanProbability({ probabilities: p, numAttributes: l, identities: samples.askedClasses });
       const generated = amp(probabilities);
       const real = amp((await judgedRealRows(context, samples.rows)).attributes!);
-      return { value: generated.varianceAcrossIdentities, n: generated.perIdentity.size, details: { data: real.varianceAcrossIdentities }, judge: infoOf(samples.judge) };
+      return { value: generated.varianceAcrossIdentities, n: generated.perIdentity.size, details: { data: real.varianceAcrossIdentities }, judge: judgeSummary(samples.judge) };
     },
   },
   'cumulative-amp-change': {
@@ -118,14 +119,7 @@ export const GENERATION_METRICS: Record<string, MetricDefinition> = {
       const model = requireCapability(context.model, 'manipulate', 'cumulative AMP change');
       const layout = labelLayout(data);
       const l = layout.attributeNames.length;
-      const asked = options.sequence;
-      const names = asked === undefined ? layout.attributeNames : typeof asked === 'string' ? asked.split(',').map((n) => n.trim()) : (asked as string[]);
-      const sequence = names.map((name) => {
-        const a = layout.attributeNames.indexOf(name);
-        if (a < 0) throw new Error(`cumulative AMP change: '${name}' is not an attribute column (attributes: ${layout.attributeNames.join(', ')})`);
-        return a;
-      });
-      if (sequence.length === 0 || new Set(sequence).size !== sequence.length) throw new Error(`cumulative AMP change: option sequence must name distinct attributes, got ${JSON.stringify(names)}`);
+      const sequence = namedColumns(options.sequence, layout.attributeNames, { what: 'cumulative AMP change', option: 'sequence', noun: 'an attribute column', plural: 'attributes' });
       const step = Number(options.step ?? sequence.length);
       if (!Number.isInteger(step) || step < 1 || step > sequence.length) throw new Error(`cumulative AMP change: option step must be 1..${sequence.length}, got ${String(options.step)}`);
       const rows = Array.from(data.split.test.slice(0, Number(options.count ?? 200)));
@@ -139,7 +133,7 @@ export const GENERATION_METRICS: Record<string, MetricDefinition> = {
       // Option quantity picks which series is the value: the paper's 'step' (default) or 'changed' (did the edit take).
       const quantity = String(options.quantity ?? 'step');
       if (quantity !== 'step' && quantity !== 'changed') throw new Error(`cumulative AMP change: option quantity must be 'step' or 'changed', got ${JSON.stringify(options.quantity)}`);
-      return { value: details[`${quantity}${step}`], n: rows.length, details, judge: infoOf(judge) };
+      return { value: details[`${quantity}${step}`], n: rows.length, details, judge: judgeSummary(judge) };
     },
   },
   'code-factor-correlation': {

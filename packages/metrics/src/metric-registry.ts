@@ -14,7 +14,7 @@ import { switchOutputs, switchReferenceFor, switchRequests, switchesOn } from '.
 import { column, correlation, encodeRows, partColumns, selectParts, type PartSelector } from './capabilities/codes';
 import { removalCounterfactualMse } from './capabilities/counterfactuals';
 import { identityMseOf } from './capabilities/identity-preservation';
-import { accuracyByLabel, judgedMatches, judgeImages } from './capabilities/judged';
+import { accuracyByLabel, judgedMatches, judgeImages, judgeSummary } from './capabilities/judged';
 import { knnAccuracy } from './capabilities/knn-readout';
 import { hasCapability, requireCapability } from './capabilities/model-capabilities';
 import { GENERATION_METRICS } from './generation-metrics';
@@ -84,7 +84,7 @@ export function createMetricContext({ model, data, judge, logs = [] }: { model: 
 
 async function judgeInfo(context: MetricContext) {
   const judge = await context.judge();
-  return { judge, info: { name: judge.name, accuracy: judge.accuracy } };
+  return { judge, info: judgeSummary(judge) };
 }
 
 function selectorOf(options: MetricOptions): PartSelector {

@@ -76,3 +76,8 @@ export function accuracyByLabel(matches: boolean[], labels: number[], labelNames
     n: total,
   };
 }
+
+/** The judge as a result names it: its name and headline held-out accuracy. */
+export function judgeSummary(judge: { name: string; accuracy: number }): { name: string; accuracy: number } {
+  return { name: judge.name, accuracy: judge.accuracy };
+}
