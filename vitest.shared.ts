@@ -22,6 +22,7 @@ export function packageVitestConfig({ testTimeout = 120_000 }: { testTimeout?: n
         '@disentangle/csvae': model('csvae'),
         '@disentangle/caglow': model('caglow'),
         '@disentangle/infomi-vae': model('infomi-vae'),
+        '@disentangle/jdvae': model('jdvae'),
       },
     },
     test: {

@@ -27,3 +27,4 @@ export * from './capabilities/label-agreement';
 export * from './capabilities/judged-samples';
 export * from './capabilities/cumulative-manipulation';
 export * from './capabilities/code-factor-readout';
+export * from './label-swap-metrics';

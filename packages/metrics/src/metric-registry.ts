@@ -19,6 +19,7 @@ import { knnAccuracy } from './capabilities/knn-readout';
 import { hasCapability, requireCapability } from './capabilities/model-capabilities';
 import { GENERATION_METRICS } from './generation-metrics';
 import { ATTRIBUTE_EDIT_METRICS } from './attribute-edit-metrics';
+import { LABEL_SWAP_METRICS } from './label-swap-metrics';
 import { first, needFactors, needImages, needLabels } from './metric-checks';
 
 /** A trained judge as metrics use it. */
@@ -367,6 +368,7 @@ export const METRICS: Record<string, MetricDefinition> = {
   // Paper 003's Tables 1–3 and its unsupervised codes (see generation-metrics.ts).
   ...GENERATION_METRICS,
   ...ATTRIBUTE_EDIT_METRICS,
+  ...LABEL_SWAP_METRICS,
 };
 
 /** The judge on images against their own labels (each binary label, or the class). */

@@ -15,7 +15,7 @@ export { SpadeAdainBlock, spadeAdainBlock } from './spade-adain-block';
 export type { SpadeAdainBlockArgs } from './spade-adain-block';
 export { SpadeAdainResidualBlock, spadeAdainResidualBlock } from './spade-adain-residual-block';
 export type { SpadeAdainResidualBlockArgs } from './spade-adain-residual-block';
-export { LearnedTokens, learnedTokens, concatenateToken } from './learned-tokens';
+export { LearnedTokens, learnedTokens, concatenateToken, mixTokens } from './learned-tokens';
 export type { LearnedTokensArgs } from './learned-tokens';
 export { CompositeLayer } from './composite-layer';
 export type { LayerArgs } from './composite-layer';

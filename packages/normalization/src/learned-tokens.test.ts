@@ -3,7 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { gumbelSoftmax, SeededRandom } from '@disentangle/kernels';
 import { expectNoLeak } from '@disentangle/kernels/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { concatenateToken, LearnedTokens, learnedTokens } from './learned-tokens';
+import { concatenateToken, LearnedTokens, learnedTokens, mixTokens } from './learned-tokens';
 import { array64, concatLast64, type Array64 } from './test-support/float64';
 import {
   applyAndDispose,
@@ -154,5 +154,20 @@ describe('LearnedTokens', () => {
     expect(() => concatenateToken(x, tSmall)).toThrow(/heights of "blockInput"/);
     expect(() => concatenateToken(x, rank1)).toThrow(/input "tokenMap" must be rank 4/);
     tf.dispose([rank1, fourClasses, x, t3, tSmall]);
+  });
+});
+
+describe('mixTokens (the plain-function form, for models that keep their own variables)', () => {
+  beforeAll(() => useCpuBackend());
+
+  it('one-hot labels select their class token, soft labels mix them; errors name the mismatch', () => {
+    const tokens = tf.tensor4d([1, 2, 3, 4, 10, 20, 30, 40], [2, 2, 2, 1]);
+    const picked = mixTokens(tf.tensor2d([[0, 1], [1, 0], [0.25, 0.75]]), tokens);
+    expect(picked.shape).toEqual([3, 2, 2, 1]);
+    expect(Array.from(picked.dataSync())).toEqual([10, 20, 30, 40, 1, 2, 3, 4, 7.75, 15.5, 23.25, 31]);
+    const scalars = mixTokens(tf.tensor2d([[1, 0], [0, 1]]), tf.tensor2d([[5], [-5]]));
+    expect(Array.from(scalars.dataSync())).toEqual([5, -5]);
+    expect(() => mixTokens(tf.tensor2d([[1, 0, 0]]), tokens)).toThrow(/one token per class \(3\)/);
+    tf.dispose([tokens, picked, scalars]);
   });
 });

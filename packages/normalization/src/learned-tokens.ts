@@ -85,13 +85,7 @@ export class LearnedTokens extends tfl.layers.Layer {
     this.checkLabels(labels.shape);
     return tf.tidy(() => {
       const y = tf.cast(labels, 'float32') as tf.Tensor2D;
-      const n = y.shape[0];
-      const scalar = tf.matMul(y, this.scalarTokens.read() as tf.Tensor2D);
-      const maps = this.mapTokens.map((token, i) => {
-        const flat = tf.reshape(token.read(), [this.numClasses, -1]) as tf.Tensor2D;
-        return tf.reshape(tf.matMul(y, flat), [n, ...this.tokenShapes[i]]);
-      });
-      return [scalar, ...maps];
+      return [mixTokens(y, this.scalarTokens.read()), ...this.mapTokens.map((token) => mixTokens(y, token.read()))];
     });
   }
 
@@ -108,6 +102,24 @@ tf.serialization.registerClass(LearnedTokens, '@disentangle/normalization');
 
 export function learnedTokens(args: LearnedTokensArgs): LearnedTokens {
   return new LearnedTokens(args);
+}
+
+/**
+ * The tokens of each row's class: Σ_k y[n,k] · T_k for labels y [N, K] (one-hot selects class
+ * k's token, a soft y mixes them) and one token per class, `tokens` [K, ...shape] → [N, ...shape].
+ * The Layer's arithmetic as a plain function, for models that keep their own variables.
+ */
+export function mixTokens(labels: tf.Tensor, tokens: tf.Tensor): tf.Tensor {
+  const owner = 'mixTokens';
+  assertRank(owner, 'labels', labels.shape, 2, '[batch, classes]');
+  if (tokens.rank < 1 || tokens.shape[0] !== labels.shape[1]) {
+    throw new Error(`${owner}: tokens ${formatShape(tokens.shape)} must hold one token per class (${labels.shape[1]}) along their first axis`);
+  }
+  return tf.tidy(() => {
+    const flat = tf.reshape(tokens, [tokens.shape[0], -1]) as tf.Tensor2D;
+    const mixed = tf.matMul(tf.cast(labels, 'float32') as tf.Tensor2D, flat);
+    return tokens.rank === 1 ? tf.reshape(mixed, [labels.shape[0]]) : tf.reshape(mixed, [labels.shape[0], ...tokens.shape.slice(1)]);
+  });
 }
 
 /**

@@ -6,8 +6,9 @@ import type { PaperDeclaration } from '../reproduce/declaration';
 import { caglowPaper } from './caglow';
 import { csvaePaper } from './csvae';
 import { infomiPaper } from './infomi-vae';
+import { jdvaePaper } from './jdvae';
 
-export const PAPERS: readonly PaperDeclaration[] = [csvaePaper, caglowPaper, infomiPaper];
+export const PAPERS: readonly PaperDeclaration[] = [csvaePaper, caglowPaper, infomiPaper, jdvaePaper];
 
 /** `disentangle demo`: the declaration and budget that show controllable synthesis in a few minutes. */
 export const DEMO = { paper: csvaePaper.id, budget: 'demo' } as const;

@@ -82,14 +82,14 @@ export interface ClaimDeclaration {
   check: ClaimCheck;
 }
 
-export type FigureKind = 'reconstructions' | 'samples' | 'switches' | 'variety' | 'transfer' | 'latents' | 'variety-comparison' | 'manipulation' | 'code-traversal' | 'flip-comparison' | 'attribute-sweep' | 'attribute-grid';
+export type FigureKind = 'reconstructions' | 'samples' | 'switches' | 'variety' | 'transfer' | 'latents' | 'variety-comparison' | 'manipulation' | 'code-traversal' | 'flip-comparison' | 'attribute-sweep' | 'attribute-grid' | 'swap-comparison';
 
 export interface FigureDeclaration {
   id: string;
   title: string;
   kind: FigureKind;
   dataset: string;
-  /** One model (most kinds) or several ('variety-comparison', 'flip-comparison'). */
+  /** One model (most kinds) or several ('variety-comparison', 'flip-comparison', 'swap-comparison'). */
   models: string[];
   /** The label a variety / transfer / comparison figure is about (default the first). */
   label?: string;

@@ -7,6 +7,8 @@ import { resolveLabel, samplePatterns } from '../figures/label-patterns';
 import { writeLatentScatter } from '../figures/latent-scatter';
 import { conditionPatterns, writeCodeTraversal, writeManipulation } from '../figures/condition-figures';
 import { writeAttributeGrid, writeAttributeSweep, writeFlipComparison } from '../figures/attribute-code-figures';
+import { writeSwapComparison } from '../figures/swap-figures';
+import { swapPairs } from '@disentangle/metrics';
 import type { ModelRegistry } from '../registry/model-registry';
 import { openModelRun, type OpenedRun } from '../runs/model-run';
 import type { FigureDeclaration } from './declaration';
@@ -28,6 +30,12 @@ export async function drawFigure(figure: FigureDeclaration, { registry, dir, dat
         models.push({ name, model, reference: await switchReferenceFor(requireCapability(model, 'switchAttributes'), data) });
       }
       return await writeFlipComparison(file, models, data, test, data.labelNames[label], { title: figure.title });
+    }
+    if (figure.kind === 'swap-comparison') {
+      const models = [];
+      for (const name of figure.models) models.push({ name, model: (await open(name)).model });
+      const { withLabel, without } = swapPairs(data, label, 5);
+      return await writeSwapComparison(file, models, data, withLabel, without, label, { title: figure.title });
     }
     if (figure.kind === 'variety-comparison') {
       const models = [];

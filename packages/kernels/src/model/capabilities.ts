@@ -24,6 +24,8 @@ export const CAPABILITIES = [
   'manipulate',
   'unsupervisedCodes',
   'attributeCodes',
+  'classify',
+  'swapLabels',
 ] as const;
 
 export type CapabilityName = (typeof CAPABILITIES)[number];
@@ -179,6 +181,22 @@ export interface HasAttributeCodes {
   withAttributeCodes(batch: ModelBatch, codes: tf.Tensor2D): tf.Tensor;
 }
 
+/** 'classify': the model's own label classifier (paper 001's q(y | x)). */
+export interface ClassifiesLabels {
+  /** The probability of each label being on, [n, K]. */
+  classify(batch: ModelBatch): tf.Tensor2D;
+}
+
+/**
+ * 'swapLabels': paper 001's exchange. `into`'s image decoded with label k's part of the code
+ * (y_k and its features u_k where the model has them) taken from `from`, row by row; every
+ * other part of `into`'s code is kept. Labels the model needs are inferred from the images
+ * (its most likely y), as at test time.
+ */
+export interface SwapsLabels {
+  swapLabels(into: ModelBatch, from: ModelBatch, label: number): tf.Tensor;
+}
+
 /** The interface behind each capability name. */
 export interface CapabilityInterfaces {
   encode: Encodes;
@@ -192,6 +210,8 @@ export interface CapabilityInterfaces {
   manipulate: ManipulatesAttributes;
   unsupervisedCodes: HasUnsupervisedCodes;
   attributeCodes: HasAttributeCodes;
+  classify: ClassifiesLabels;
+  swapLabels: SwapsLabels;
 }
 
 /** The methods each capability requires, for the run-time check of a model against its entry. */
@@ -207,6 +227,8 @@ export const CAPABILITY_METHODS: Record<CapabilityName, readonly string[]> = {
   manipulate: ['manipulate'],
   unsupervisedCodes: ['sampleWithCodes'],
   attributeCodes: ['attributeCodes', 'withAttributeCodes'],
+  classify: ['classify'],
+  swapLabels: ['swapLabels'],
 };
 
 /** Methods `model` lacks for `capability` (empty when it has them all). */

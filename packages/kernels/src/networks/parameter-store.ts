@@ -37,6 +37,11 @@ export class ParameterStore {
     return this.add(name, tf.ones(shape), true);
   }
 
+  /** Every entry `value` (a learned prior's starting mean, e.g. CCVAE's ±2). */
+  filled(name: string, shape: number[], value: number): tf.Variable {
+    return this.add(name, tf.fill(shape, value), true);
+  }
+
   /** A non-trainable variable (a running statistic): saved with the model, updated by assignment only. */
   statistic(name: string, initial: tf.Tensor): tf.Variable {
     const variable = this.add(name, initial, false);
