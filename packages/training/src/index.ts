@@ -9,3 +9,5 @@ export * from './learning-rate';
 export * from './run-directory';
 export * from './checkpoints';
 export * from './progress';
+export * from './finite-tensors';
+
