@@ -10,4 +10,6 @@ export * from './run-directory';
 export * from './checkpoints';
 export * from './progress';
 export * from './finite-tensors';
+export * from './run-lock';
+export * from './stop-signals';
 
