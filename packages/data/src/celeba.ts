@@ -103,6 +103,7 @@ export async function loadCeleba(dir: string, options: CelebaOptions = {}): Prom
     return value;
   };
   if (which !== 'all') rows = rows.filter((r) => lookup(partitionMap!, attributes.files[r], partitionPath) === PARTITIONS[which]);
+  const available = rows.length;
   if (options.limit !== undefined) {
     if (!Number.isInteger(options.limit) || options.limit <= 0) throw new Error(`loadCeleba: limit must be a positive integer, got ${options.limit}`);
     rows = rows.slice(0, options.limit);
@@ -135,6 +136,7 @@ export async function loadCeleba(dir: string, options: CelebaOptions = {}): Prom
         })
       : undefined,
     source: dir,
+    available,
   };
   if (options.labelAttribute !== undefined) {
     const column = attributeColumn(dataset, options.labelAttribute);
