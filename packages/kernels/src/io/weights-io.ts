@@ -361,7 +361,10 @@ export async function readWeightsManifest(dir: string): Promise<WeightsManifestJ
   const file = path.join(path.resolve(dir), WEIGHTS_MANIFEST_FILE);
   let text: string;
   try {
-    const { size } = await fs.stat(file);
+    const stats = await fs.stat(file);
+    const { size } = stats;
+    // A device or a pipe (a symlink to /dev/urandom) would be read forever.
+    if (!stats.isFile()) throw new Error('not a regular file');
     // A manifest lists names and shapes; one this large is not a manifest (and would exhaust memory).
     if (size > MAX_MANIFEST_BYTES) throw new Error(`it holds ${size} bytes, more than the ${MAX_MANIFEST_BYTES} a manifest may have`);
     text = await fs.readFile(file, 'utf8');
