@@ -20,7 +20,7 @@ import {
 } from '@disentangle/training';
 import * as tf from '@tensorflow/tfjs-core';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ModelRegistry } from '../registry/model-registry';
 import { checkDataNeeds } from './data-needs';
 import { finishTrainingRun, TrainingInterruptedError } from './training-run';
@@ -132,10 +132,9 @@ export async function trainModelRun(o: TrainRunOptions): Promise<ModelRun> {
   // Built before anything is written: a bad rate or schedule fails here.
   const batches = createBatchSource(data, { batchSize: batch, seed: o.seed });
   const rate = learningRateSchedule(learningRate, { schedule: entry.optimization.schedule, mode: schedule, stepsPerEpoch: batches.batchesPerEpoch, totalSteps: o.steps });
-  if (o.fresh) {
-    await assertRunUnlocked(join(o.runsDir, o.name));
-    await rm(join(o.runsDir, o.name), { recursive: true, force: true });
-  }
+  // A run another process trains is neither deleted (--fresh) nor has its config rewritten.
+  await assertRunUnlocked(resolve(o.runsDir, o.name));
+  if (o.fresh) await rm(join(o.runsDir, o.name), { recursive: true, force: true });
   const config: ModelRunConfig = {
     kind: 'model-run',
     model: entry.name,
