@@ -123,6 +123,14 @@ describe('a diverged step', () => {
     expect(warnings.join('\n')).toContain('deleted the later checkpoints (step 4)');
     expect((await run.readMetrics()).map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     await expect(train({ run, totalSteps: 9, variables: { w }, optimizer, losses, progressStream: quiet, fromStep: 3 })).rejects.toThrow(/no checkpoint of step 3 in .*checkpoints; there are steps 4, 6, 8/);
+    // fromStep 0 starts over: every checkpoint and metrics line goes, and the next resume finds the new ones.
+    const over = await train({ run, totalSteps: 3, variables: { w }, optimizer, losses, checkpointEvery: 100, logEvery: 1, progressStream: quiet, fromStep: 0, onWarning });
+    expect(over.resumedFrom).toBe(0);
+    expect((await listCheckpoints(run)).map((c) => c.step)).toEqual([3]);
+    expect((await run.readMetrics()).map((m) => m.step)).toEqual([1, 2, 3]);
+    const latest = await loadLatestCheckpoint(run, { onWarning });
+    expect(latest!.step).toBe(3);
+    tf.dispose(latest!.tensors);
     tf.dispose([w, optimizer as unknown as tf.Tensor]);
   });
 });

@@ -421,8 +421,12 @@ export async function loadCheckpointAt<S extends CheckpointState = CheckpointSta
  */
 export async function discardCheckpointsAfter(run: CheckpointRun, step: number): Promise<number[]> {
   assertStep(step);
-  const later = (await listCheckpoints(run)).filter((c) => c.step > step);
-  await writeFileAtomic(path.join(run.checkpointsDir, LATEST_FILE), `${JSON.stringify({ step, dir: checkpointDirName(step) })}\n`);
+  const all = await listCheckpoints(run);
+  const later = all.filter((c) => c.step > step);
+  const latestFile = path.join(run.checkpointsDir, LATEST_FILE);
+  // Step 0 (start over) has no checkpoint: then no latest.json may point anywhere.
+  if (all.some((c) => c.step === step)) await writeFileAtomic(latestFile, `${JSON.stringify({ step, dir: checkpointDirName(step) })}\n`);
+  else await fs.rm(latestFile, { force: true });
   for (const checkpoint of later) await fs.rm(checkpoint.dir, { recursive: true, force: true });
   return later.map((c) => c.step);
 }
