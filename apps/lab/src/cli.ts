@@ -37,5 +37,7 @@ program.parseAsync(process.argv).catch((error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`disentangle: ${message}\n`);
   if (process.env.DISENTANGLE_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-  process.exitCode = 1;
+  // An interrupted training run exits 130 / 143 (128 + the signal), any other failure 1.
+  const code = (error as { exitCode?: unknown }).exitCode;
+  process.exitCode = typeof code === 'number' && Number.isInteger(code) && code > 0 ? code : 1;
 });

@@ -68,6 +68,8 @@ export function parseCelebaAttributes(text: string, path = 'list_attr_celeba.txt
     if (parts.length !== names.length + 1) {
       throw new Error(`${path}:${r + 3}: expected a file name and ${names.length} values, got ${parts.length - 1} values`);
     }
+    // A row names a file inside img_align_celeba/: '../x' or '/etc/x' would read outside it.
+    if (/[\\/]/.test(parts[0]) || parts[0] === '.' || parts[0] === '..') throw new Error(`${path}:${r + 3}: image name '${parts[0]}' is not a plain file name inside img_align_celeba/`);
     files.push(parts[0]);
     for (let a = 0; a < names.length; a++) {
       const v = parts[a + 1];
@@ -103,6 +105,7 @@ export async function loadCeleba(dir: string, options: CelebaOptions = {}): Prom
     return value;
   };
   if (which !== 'all') rows = rows.filter((r) => lookup(partitionMap!, attributes.files[r], partitionPath) === PARTITIONS[which]);
+  const available = rows.length;
   if (options.limit !== undefined) {
     if (!Number.isInteger(options.limit) || options.limit <= 0) throw new Error(`loadCeleba: limit must be a positive integer, got ${options.limit}`);
     rows = rows.slice(0, options.limit);
@@ -135,6 +138,7 @@ export async function loadCeleba(dir: string, options: CelebaOptions = {}): Prom
         })
       : undefined,
     source: dir,
+    available,
   };
   if (options.labelAttribute !== undefined) {
     const column = attributeColumn(dataset, options.labelAttribute);

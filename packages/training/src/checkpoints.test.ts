@@ -221,10 +221,11 @@ describe('optimizer state across a resume', () => {
     const resumed = makeProblem({ w: [0, 0, 0], b: 0 });
     const checkpoint = await loadLatestCheckpoint(run, collectWarnings);
     expect(checkpoint!.step).toBe(4);
-    // w, b, then Adam's iteration count and its two moments for each of the two variables.
+    // w, b, then Adam's iteration count, its two moments for each of the two variables, and β₁ᵗ, β₂ᵗ.
     const names = Object.keys(checkpoint!.tensors);
     expect(names.slice(0, 3)).toEqual(['w', 'b', 'optimizer/main/iter']);
-    expect(names).toHaveLength(7);
+    expect(names.slice(-2)).toEqual(['optimizer/main/@accBeta1', 'optimizer/main/@accBeta2']);
+    expect(names).toHaveLength(9);
     await restoreCheckpoint(checkpoint!, { w: resumed.w, b: resumed.b }, { optimizers: { main: resumed.optimizer } });
     tf.dispose(checkpoint!.tensors);
     expect(await parameters(resumed)).toEqual(atFour);
@@ -251,7 +252,7 @@ describe('optimizer state across a resume', () => {
     trainStep(p);
     const saved = await collectOptimizerWeights(p.optimizer, 'opt/');
     expect(Object.keys(saved)[0]).toBe('opt/iter');
-    expect(Object.keys(saved)).toHaveLength(5); // iter + 2 moments × 2 variables
+    expect(Object.keys(saved)).toHaveLength(7); // iter + 2 moments × 2 variables + β₁ᵗ, β₂ᵗ
     await expectNoLeak(async () => {
       const weights = await collectOptimizerWeights(p.optimizer, 'opt/');
       tf.dispose(weights);

@@ -12,13 +12,22 @@
  * trusts latest.json and falls back to the newest complete `step-*` directory when
  * latest.json is missing, unreadable, or points to a missing or corrupt directory.
  *
+ * Every float tensor is checked for finiteness on save (a diverged step is never saved) and
+ * on load (a checkpoint holding NaN is skipped like a corrupt one, with a warning naming it);
+ * the weights file's SHA-256 in the manifest (kernels' weight IO) catches bytes that changed.
+ *
  * Optimizer state: tf.train optimizers expose their slots (Adam's moments, the iteration
  * count) through `getWeights()` / `setWeights()`. They are saved as tensors named
  * `optimizer/<name>/<slot name>` in the same checkpoint, in `getWeights()` order (which
  * `setWeights()` relies on; it follows the order of the variable list given to `minimize`,
- * so pass the same list in the same order after a resume).
+ * so pass the same list in the same order after a resume). Adam and Adamax also keep the
+ * running products β₁ᵗ, β₂ᵗ of their bias correction, which `setWeights()` recomputes as
+ * `pow(β, t + 1)`: a float32 power differs in the last bits from the product accumulated step
+ * by step, so a resume would not be bit-exact. They are saved as `optimizer/<name>/@accBeta1`
+ * (and `@accBeta2`) and assigned back after `setWeights()`.
  */
 import { assignVariables, loadWeights, saveWeights, writeFileAtomic } from '@disentangle/kernels';
+import { assertFiniteTensors } from './finite-tensors';
 import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs/promises';
 import path from 'node:path';
@@ -54,6 +63,11 @@ export interface SaveCheckpointOptions {
   keep?: number;
   /** Optimizers whose state to save, by name: saved as `optimizer/<name>/...`. */
   optimizers?: Record<string, tf.Optimizer>;
+  /**
+   * Fault-injection hook for tests: called once the step directory is committed and before
+   * latest.json points at it (the window in which a crash leaves latest.json one behind).
+   */
+  beforeLatest?: (location: CheckpointLocation) => void | Promise<void>;
 }
 
 export interface LoadCheckpointOptions {
@@ -88,7 +102,21 @@ function optimizerPrefix(name: string): string {
 }
 
 /**
- * The optimizer's state (iteration count, then its slot variables, in `getWeights()` order)
+ * Private scalar variables of tfjs optimizers that `getWeights()` leaves out but a bit-exact
+ * resume needs: Adam's and Adamax's running β₁ᵗ (and Adam's β₂ᵗ).
+ */
+const EXTRA_OPTIMIZER_SCALARS = ['accBeta1', 'accBeta2'] as const;
+/** Marks extra scalars among a checkpoint's optimizer tensors (no slot name starts with it). */
+const EXTRA_MARK = '@';
+
+function extraScalars(optimizer: tf.Optimizer): { key: string; variable: tf.Variable }[] {
+  const fields = optimizer as unknown as Record<string, unknown>;
+  return EXTRA_OPTIMIZER_SCALARS.filter((key) => fields[key] instanceof tf.Variable).map((key) => ({ key, variable: fields[key] as tf.Variable }));
+}
+
+/**
+ * The optimizer's state (iteration count, then its slot variables, in `getWeights()` order,
+ * then the extra scalars as `<prefix>@accBeta1`...)
  * as new tensors named `<prefix><slot name>`. They share memory with the optimizer's
  * variables until those change; the caller disposes them.
  */
@@ -101,6 +129,7 @@ export async function collectOptimizerWeights(optimizer: tf.Optimizer, prefix = 
       if (key in collected) throw new Error(`optimizer weight "${name}" appears twice`);
       collected[key] = tf.clone(tensor);
     }
+    for (const { key, variable } of extraScalars(optimizer)) collected[`${prefix}${EXTRA_MARK}${key}`] = tf.clone(variable);
   } catch (error) {
     tf.dispose(collected);
     throw error;
@@ -122,9 +151,11 @@ export async function restoreOptimizerWeights(
   tensors: tf.NamedTensorMap,
   prefix = OPTIMIZER_PREFIX,
 ): Promise<void> {
-  const selected = Object.keys(tensors)
+  const all = Object.keys(tensors)
     .filter((key) => key.startsWith(prefix))
     .map((key) => ({ name: key.slice(prefix.length), tensor: tensors[key] }));
+  const selected = all.filter((w) => !w.name.startsWith(EXTRA_MARK));
+  const extras = new Map(all.filter((w) => w.name.startsWith(EXTRA_MARK)).map((w) => [w.name.slice(EXTRA_MARK.length), w.tensor]));
   if (selected.length === 0) throw new Error(`no optimizer state named "${prefix}..." to restore`);
   if (selected[0].name !== 'iter') {
     throw new Error(`optimizer state "${prefix}..." must start with its iteration count "${prefix}iter", found "${prefix}${selected[0].name}"`);
@@ -134,6 +165,16 @@ export async function restoreOptimizerWeights(
   // setWeights() made new variables; the old slot variables (and getWeights' fresh
   // iteration scalar) are no longer referenced by the optimizer.
   tf.dispose(previous.map((w) => w.tensor));
+  // After setWeights(), which recomputed them as powers: the saved running products.
+  // A checkpoint from before they were saved keeps the recomputed values.
+  for (const { key, variable } of extraScalars(optimizer)) {
+    const saved = extras.get(key);
+    if (saved === undefined) continue;
+    if (saved.size !== 1 || saved.dtype !== variable.dtype) {
+      throw new Error(`optimizer state "${prefix}${EXTRA_MARK}${key}" must be a ${variable.dtype} scalar, got ${saved.dtype} of shape [${saved.shape}]`);
+    }
+    tf.tidy(() => variable.assign(tf.reshape(saved, variable.shape)));
+  }
 }
 
 /**
@@ -164,12 +205,16 @@ export async function saveCheckpoint(
       owned.push(weights);
       Object.assign(named, weights);
     }
+    // A diverged step must not become the checkpoint every later resume starts from.
+    await assertFiniteTensors(named, `checkpoint of step ${step} not saved`);
     const metadata = { checkpoint: { step, savedAt: new Date().toISOString(), state } };
     await saveWeights(dir, named, { metadata });
   } finally {
     for (const weights of owned) tf.dispose(weights);
   }
+  await options.beforeLatest?.({ step, dir });
   await writeFileAtomic(path.join(run.checkpointsDir, LATEST_FILE), `${JSON.stringify({ step, dir: dirName })}\n`);
+  await removeStaleLatestTemps(run);
 
   const all = await listCheckpoints(run);
   const newest = all.slice(-keep).map((c) => c.step);
@@ -179,6 +224,38 @@ export async function saveCheckpoint(
     }
   }
   return { step, dir };
+}
+
+/** `.latest.json.tmp-<pid>-<hex>`: writeFileAtomic's temporary file, left behind when its writer died. */
+const LATEST_TEMP = /^\.latest\.json\.tmp-(\d+)-[0-9a-f]+$/;
+
+function processIsAlive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Deletes temporary latest.json files of writers that are gone (a crash mid-write). */
+export async function removeStaleLatestTemps(run: CheckpointRun): Promise<string[]> {
+  let entries: string[];
+  try {
+    entries = await fs.readdir(run.checkpointsDir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const entry of entries) {
+    const match = LATEST_TEMP.exec(entry);
+    // This process's own temporaries are in flight (writeFileAtomic removes them itself).
+    if (!match || processIsAlive(Number(match[1]))) continue;
+    await fs.rm(path.join(run.checkpointsDir, entry), { force: true });
+    removed.push(entry);
+  }
+  return removed;
 }
 
 /** The `step-*` directories in the run's checkpoints directory, oldest first (not checked for completeness). */
@@ -225,6 +302,12 @@ async function loadCheckpointDir<S extends CheckpointState>(location: Checkpoint
   if (typeof info !== 'object' || info === null || info.step !== location.step) {
     tf.dispose(tensors);
     throw new Error(`${location.dir} is not a checkpoint of step ${location.step} (its metadata says ${JSON.stringify(info?.step)})`);
+  }
+  try {
+    await assertFiniteTensors(tensors, `${location.dir} is unusable`);
+  } catch (error) {
+    tf.dispose(tensors);
+    throw error;
   }
   return {
     step: location.step,
@@ -314,4 +397,36 @@ export async function restoreCheckpoint(
   for (const [name, optimizer] of optimizers) {
     await restoreOptimizerWeights(optimizer, checkpoint.tensors, optimizerPrefix(name));
   }
+}
+
+/**
+ * The checkpoint of exactly `step` (a chosen resume point: `fromStep`, `--from-step N`), or an
+ * error listing the steps there are. Unlike `loadLatestCheckpoint` it never falls back.
+ */
+export async function loadCheckpointAt<S extends CheckpointState = CheckpointState>(run: CheckpointRun, step: number): Promise<LoadedCheckpoint<S>> {
+  assertStep(step);
+  const all = await listCheckpoints(run);
+  const found = all.find((c) => c.step === step);
+  if (!found) {
+    const steps = all.map((c) => c.step);
+    throw new Error(`no checkpoint of step ${step} in ${run.checkpointsDir}; ${steps.length ? `there are steps ${steps.join(', ')}` : 'there are none'}`);
+  }
+  return loadCheckpointDir<S>(found);
+}
+
+/**
+ * Deletes the checkpoints after `step` and points latest.json at `step`'s: resuming from an
+ * older checkpoint on purpose (a diverged one after it) must not find the newer ones again
+ * after the next crash.
+ */
+export async function discardCheckpointsAfter(run: CheckpointRun, step: number): Promise<number[]> {
+  assertStep(step);
+  const all = await listCheckpoints(run);
+  const later = all.filter((c) => c.step > step);
+  const latestFile = path.join(run.checkpointsDir, LATEST_FILE);
+  // Step 0 (start over) has no checkpoint: then no latest.json may point anywhere.
+  if (all.some((c) => c.step === step)) await writeFileAtomic(latestFile, `${JSON.stringify({ step, dir: checkpointDirName(step) })}\n`);
+  else await fs.rm(latestFile, { force: true });
+  for (const checkpoint of later) await fs.rm(checkpoint.dir, { recursive: true, force: true });
+  return later.map((c) => c.step);
 }

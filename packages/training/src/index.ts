@@ -9,3 +9,7 @@ export * from './learning-rate';
 export * from './run-directory';
 export * from './checkpoints';
 export * from './progress';
+export * from './finite-tensors';
+export * from './run-lock';
+export * from './stop-signals';
+

@@ -136,3 +136,35 @@ describe('metrics.jsonl', () => {
     expect((await run.readMetrics()).map((r) => r.step)).toEqual([10, 20, 30, 40]);
   });
 });
+
+describe('bad input around a run (issue 15)', () => {
+  it('a bad metrics line in the middle is an error naming the file and line; only the last line may be dropped', async () => {
+    const run = await RunDirectory.create(root, 'm', baseConfig);
+    for (const step of [1, 2, 3]) await run.appendMetrics({ step, loss: step });
+    const lines = (await fs.readFile(run.metricsPath, 'utf8')).split('\n');
+    lines[1] = '{"step":2,"time":';
+    await fs.writeFile(run.metricsPath, lines.join('\n'));
+    await expect(run.readMetrics()).rejects.toThrow(`${run.metricsPath}:2: not a metrics record`);
+    await expect(run.discardMetricsAfter(3)).rejects.toThrow(`${run.metricsPath}:2`);
+    // The same cut line at the end is what a crash leaves: dropped.
+    await fs.writeFile(run.metricsPath, `${lines[0]}\n${lines[2]}\n{"step":2,"time":\n`);
+    expect((await run.readMetrics()).map((r) => r.step)).toEqual([1, 3]);
+  });
+
+  it('a file passed as the runs directory, or as a run, gives an error naming it instead of ENOTDIR', async () => {
+    const file = path.join(root, 'a-file');
+    await fs.writeFile(file, 'not a directory');
+    await expect(RunDirectory.create(file, 'run', baseConfig)).rejects.toThrow(`cannot use run directory ${path.join(file, 'run')}: ${file} is a file, not a directory`);
+    await expect(RunDirectory.create(root, 'a-file', baseConfig)).rejects.toThrow(`run directory ${file} is a file, not a directory`);
+    await expect(RunDirectory.open(file)).rejects.toThrow(`run directory ${file} is a file, not a directory`);
+  });
+
+  it("a config mismatch's advice names options that exist (the library's, or the caller's own)", async () => {
+    await RunDirectory.create(root, 'exp', baseConfig);
+    const library = await RunDirectory.create(root, 'exp', { ...baseConfig, latentDim: 4 }).catch((e: Error) => e);
+    expect((library as Error).message).toContain('pass `force: true` to RunDirectory.create');
+    expect((library as Error).message).not.toContain('force the resume');
+    const cli = await RunDirectory.create(root, 'exp', { ...baseConfig, latentDim: 4 }, { mismatchAdvice: 'Give another --name, or --fresh.' }).catch((e: Error) => e);
+    expect((cli as Error).message.split('\n').at(-1)).toBe('Give another --name, or --fresh.');
+  });
+});

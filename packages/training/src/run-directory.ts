@@ -45,6 +45,11 @@ export type RunConfig = Record<string, unknown>;
 export interface CreateRunOptions {
   /** Resume even when the saved config differs in fields that matter (the new config is saved). */
   force?: boolean;
+  /**
+   * What a `ConfigMismatchError` tells the user to do; a CLI names its own flags here.
+   * Default: another run name, or `force: true`.
+   */
+  mismatchAdvice?: string;
   /** Fields allowed to differ on resume (top-level names or dotted paths). Default `RESUMABLE_CONFIG_KEYS`. */
   resumableKeys?: readonly string[];
 }
@@ -66,19 +71,21 @@ export interface ConfigDifference {
   current: unknown;
 }
 
+/** The library's advice on a config mismatch: the options `RunDirectory.create` really has. */
+export const DEFAULT_MISMATCH_ADVICE =
+  'Use another run name, or pass `force: true` to RunDirectory.create to continue with the new config (the old one is kept in config.previous.json).';
+
 /** Thrown when resuming a run whose saved config differs in fields that matter. */
 export class ConfigMismatchError extends Error {
   constructor(
     readonly runPath: string,
     readonly differences: ConfigDifference[],
+    advice = DEFAULT_MISMATCH_ADVICE,
   ) {
     const list = differences
       .map((d) => `  ${d.key}: saved ${formatValue(d.saved)}, now ${formatValue(d.current)}`)
       .join('\n');
-    super(
-      `cannot resume run ${runPath}: its config differs in ${differences.map((d) => d.key).join(', ')}\n${list}\n` +
-        'Use a new run name, or force the resume to continue with the new config.',
-    );
+    super(`cannot resume run ${runPath}: its config differs in ${differences.map((d) => d.key).join(', ')}\n${list}\n${advice}`);
     this.name = 'ConfigMismatchError';
   }
 
@@ -146,6 +153,26 @@ async function readJsonFile(file: string): Promise<unknown> {
   }
 }
 
+/**
+ * Fails with a clear error when `dir` or one of its ancestors exists as something other than
+ * a directory (a file passed as the runs directory), instead of a raw ENOTDIR later.
+ */
+async function assertDirectoryPath(dir: string): Promise<void> {
+  for (let current = dir; ; current = path.dirname(current)) {
+    try {
+      const stat = await fs.stat(current);
+      if (!stat.isDirectory()) {
+        throw new Error(current === dir ? `run directory ${dir} is a file, not a directory` : `cannot use run directory ${dir}: ${current} is a file, not a directory`);
+      }
+      return;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw error;
+    }
+    if (path.dirname(current) === current) return;
+  }
+}
+
 function assertRunName(name: string): void {
   if (name === '' || name === '.' || name === '..' || /[\\/]/.test(name) || name.startsWith('.')) {
     throw new Error(`invalid run name ${JSON.stringify(name)}: use a plain directory name (no slashes, not starting with '.')`);
@@ -210,6 +237,7 @@ export class RunDirectory<C extends RunConfig = RunConfig> {
   ): Promise<RunDirectory<C>> {
     assertRunName(name);
     const runPath = path.resolve(root, name);
+    await assertDirectoryPath(runPath);
     const normalised = normaliseConfig(config) as C;
     const configPath = path.join(runPath, CONFIG_FILE);
     let saved: RunConfig | undefined;
@@ -230,7 +258,7 @@ export class RunDirectory<C extends RunConfig = RunConfig> {
     }
     const differences = configDifferences(saved, normalised, options.resumableKeys ?? RESUMABLE_CONFIG_KEYS);
     if (differences.length > 0) {
-      if (!options.force) throw new ConfigMismatchError(runPath, differences);
+      if (!options.force) throw new ConfigMismatchError(runPath, differences, options.mismatchAdvice);
       await writeFileAtomic(path.join(runPath, PREVIOUS_CONFIG_FILE), `${JSON.stringify(saved, null, 2)}\n`);
     }
     if (JSON.stringify(saved) !== JSON.stringify(normalised)) await writeFileAtomic(configPath, text);
@@ -250,6 +278,7 @@ export class RunDirectory<C extends RunConfig = RunConfig> {
   /** Opens an existing run directory (for eval, sample, ...). */
   static async open<C extends RunConfig = RunConfig>(runPath: string): Promise<RunDirectory<C>> {
     const absolute = path.resolve(runPath);
+    await assertDirectoryPath(absolute);
     const configPath = path.join(absolute, CONFIG_FILE);
     let value: unknown;
     try {
@@ -287,8 +316,9 @@ export class RunDirectory<C extends RunConfig = RunConfig> {
 
   /**
    * Appends one line `{ step, time, ...numbers }` to metrics.jsonl; `time` defaults to now
-   * (ms since the epoch). If a crash left the file without a final newline, the broken line
-   * is terminated first, so it cannot swallow this record.
+   * (ms since the epoch). If a crash cut the file's last line short (no final newline), that
+   * partial line is removed first: it was never a complete record, and left in place it would
+   * become a bad line in the middle of the file.
    */
   async appendMetrics(record: MetricsInput): Promise<void> {
     const { step, time = Date.now(), ...numbers } = record;
@@ -298,36 +328,31 @@ export class RunDirectory<C extends RunConfig = RunConfig> {
       if (typeof value !== 'number') throw new Error(`appendMetrics: "${key}" must be a number, got ${typeof value}`);
       line[key] = encodeNumber(value);
     }
-    let prefix = '';
     if (!this.metricsTailChecked) {
-      prefix = (await this.metricsEndsWithNewline()) ? '' : '\n';
+      await this.dropPartialLastLine();
       this.metricsTailChecked = true;
     }
-    await fs.appendFile(this.metricsPath, `${prefix}${JSON.stringify(line)}\n`);
+    await fs.appendFile(this.metricsPath, `${JSON.stringify(line)}\n`);
   }
 
-  private async metricsEndsWithNewline(): Promise<boolean> {
-    let handle: fs.FileHandle;
+  /** Truncates metrics.jsonl after its last newline (nothing to do when it ends in one, or is absent). */
+  private async dropPartialLastLine(): Promise<void> {
+    let text: Buffer;
     try {
-      handle = await fs.open(this.metricsPath, 'r');
+      text = await fs.readFile(this.metricsPath);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
       throw error;
     }
-    try {
-      const { size } = await handle.stat();
-      if (size === 0) return true;
-      const last = Buffer.alloc(1);
-      await handle.read(last, 0, 1, size - 1);
-      return last[0] === 0x0a;
-    } finally {
-      await handle.close();
-    }
+    if (text.length === 0 || text[text.length - 1] === 0x0a) return;
+    await fs.truncate(this.metricsPath, text.lastIndexOf(0x0a) + 1);
   }
 
   /**
-   * The records in metrics.jsonl, in file order. Lines that do not parse (a crash cut the
-   * last write short) are skipped. A run with no metrics yet gives [].
+   * The records in metrics.jsonl, in file order. Only the last line may fail to parse (a
+   * crash cut the last write short): it is dropped. A bad line anywhere else means the file
+   * was damaged or edited, and is an error naming the file and the line, rather than a
+   * silently shorter history. A run with no metrics yet gives [].
    */
   async readMetrics(): Promise<MetricsRecord[]> {
     let text: string;
@@ -335,13 +360,19 @@ export class RunDirectory<C extends RunConfig = RunConfig> {
       text = await fs.readFile(this.metricsPath, 'utf8');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-      throw error;
+      throw new Error(`cannot read ${this.metricsPath}: ${(error as Error).message}`);
     }
+    const lines = text.split('\n');
+    let last = lines.length - 1;
+    while (last >= 0 && lines[last].trim() === '') last--;
     const records: MetricsRecord[] = [];
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      const record = parseMetricsLine(line);
+    for (let i = 0; i <= last; i++) {
+      if (lines[i].trim() === '') continue;
+      const record = parseMetricsLine(lines[i]);
       if (record) records.push(record);
+      else if (i !== last) {
+        throw new Error(`${this.metricsPath}:${i + 1}: not a metrics record (${JSON.stringify(lines[i].slice(0, 60))}); only the last line may be cut short by a crash. Repair or delete the line.`);
+      }
     }
     return records;
   }

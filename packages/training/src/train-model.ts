@@ -10,7 +10,7 @@ import { SeededRandom, type GenerativeModel, type ModelBatch, type ModelPhase } 
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunDirectory } from './run-directory';
 import { setLearningRate } from './learning-rate';
-import { train, type TrainResult, type TrainingPhase } from './trainer';
+import { train, type TrainerOptions, type TrainResult, type TrainingPhase } from './trainer';
 
 /** Where training batches come from. Its state (a cursor, an RNG) is JSON saved with each checkpoint. */
 export interface BatchSource {
@@ -42,6 +42,12 @@ export interface TrainModelOptions {
   timeBudgetSeconds?: number;
   label?: string;
   progressStream?: NodeJS.WriteStream;
+  /** Resume from the checkpoint of exactly this step (see `train`'s `fromStep`). */
+  fromStep?: number;
+  /** Told about skipped checkpoints, missing optimizer state, stale locks (default console.warn). */
+  onWarning?: (message: string) => void;
+  /** Fault-injection hook for tests (see `train`'s `beforeLatest`). */
+  beforeLatest?: TrainerOptions['beforeLatest'];
 }
 
 function disposeBatch(batch: ModelBatch): void {
@@ -86,6 +92,9 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       timeBudgetSeconds: options.timeBudgetSeconds,
       label: options.label ?? model.name,
       progressStream: options.progressStream,
+      fromStep: options.fromStep,
+      onWarning: options.onWarning,
+      beforeLatest: options.beforeLatest,
       getState: () => ({ batches: batches.getState(), noise: noise.getState() }),
       setState: (state) => {
         batches.setState(state.batches);

@@ -246,9 +246,9 @@ describe('train', () => {
     const saved = await loadLatestCheckpoint(runB);
     const names = Object.keys(saved!.tensors);
     tf.dispose(saved!.tensors);
-    // Adam's iteration count and one moment pair per variable, for each phase under its own name.
-    expect(names.filter((n) => n.startsWith('optimizer/model/'))).toHaveLength(1 + 2 * 2);
-    expect(names.filter((n) => n.startsWith('optimizer/adversary/'))).toHaveLength(1 + 2 * 1);
+    // Adam's iteration count, one moment pair per variable and β₁ᵗ, β₂ᵗ, for each phase under its own name.
+    expect(names.filter((n) => n.startsWith('optimizer/model/'))).toHaveLength(1 + 2 * 2 + 2);
+    expect(names.filter((n) => n.startsWith('optimizer/adversary/'))).toHaveLength(1 + 2 * 1 + 2);
 
     const second = makeTwoPlayerProblem(11); // fresh weights, optimizers and stream
     const resumed = await train({ run: await RunDirectory.create(root, 'resumed', { seed: 11 }), totalSteps: 40, ...second, ...common });

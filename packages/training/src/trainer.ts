@@ -6,16 +6,32 @@
  *   - 'coupled'     every phase's gradients are taken at the same weights, then every
  *                   optimiser applies its own (CSVAE: M1+M2 and the adversary, jointly).
  *
- * It resumes from the run's latest checkpoint (weights, each phase's optimizer moments and
- * the caller's state such as the RNG), logs metrics as JSONL, shows a progress bar,
- * checkpoints atomically every `checkpointEvery` steps and on Ctrl-C, and stops with an
- * error naming the step and the loss terms as soon as a loss is not finite.
+ * It holds the run's lock while it trains (one trainer per run), resumes from the run's
+ * latest loadable checkpoint (weights, each phase's optimizer moments and the caller's state
+ * such as the RNG) or from `fromStep`'s, keeps metrics.jsonl in step with the restored step
+ * (lines after it are dropped, all of them when no checkpoint exists), logs metrics as JSONL,
+ * shows a progress bar, checkpoints atomically every `checkpointEvery` steps and when SIGINT
+ * or SIGTERM arrives (after the step in flight; a second signal exits at once), never saves
+ * non-finite weights, and stops with an error naming the step and the loss terms as soon as a
+ * loss is not finite.
  */
 import type { LossTerms, UpdateMode } from '@disentangle/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import { ProgressBar } from './progress';
 import type { RunDirectory } from './run-directory';
-import { loadLatestCheckpoint, OPTIMIZER_PREFIX, restoreCheckpoint, saveCheckpoint } from './checkpoints';
+import {
+  discardCheckpointsAfter,
+  listCheckpoints,
+  loadCheckpointAt,
+  loadLatestCheckpoint,
+  OPTIMIZER_PREFIX,
+  restoreCheckpoint,
+  saveCheckpoint,
+  type CheckpointLocation,
+} from './checkpoints';
+import { NonFiniteTensorsError } from './finite-tensors';
+import { acquireRunLock } from './run-lock';
+import { watchStopSignals, type StopSignal } from './stop-signals';
 
 /** Loss terms of one step: `total` is minimised, the rest are logged. */
 export type { LossTerms } from '@disentangle/kernels';
@@ -59,8 +75,15 @@ interface CommonTrainerOptions {
   beforeStep?: (step: number) => void;
   /** Where the progress bar writes (default stderr); tests pass a sink. */
   progressStream?: NodeJS.WriteStream;
-  /** Told when a checkpoint lacks an optimizer's state (default console.warn). */
+  /** Told when a checkpoint lacks an optimizer's state, is skipped, or a stale lock is taken over (default console.warn). */
   onWarning?: (message: string) => void;
+  /**
+   * Resume from the checkpoint of exactly this step instead of the latest (e.g. the last good
+   * one before a divergence); later checkpoints and metrics are deleted. 0 starts over.
+   */
+  fromStep?: number;
+  /** Fault-injection hook for tests: between a checkpoint's step directory and latest.json. */
+  beforeLatest?: (location: CheckpointLocation) => void | Promise<void>;
 }
 
 /** One optimizer over all of `variables`: the phase 'main' of a 'single' update. */
@@ -87,15 +110,42 @@ export interface TrainResult {
   /** Step the run resumed from (0 for a fresh run). */
   resumedFrom: number;
   stoppedBy: 'completed' | 'time-budget' | 'interrupt';
+  /** The signal that interrupted the run (stoppedBy 'interrupt'); a CLI exits 130 / 143 after it. */
+  signal?: StopSignal;
   /** Last logged loss values. */
   last: Record<string, number>;
 }
 
+/** Where to go after a divergence: the checkpoints there are, and how to resume from one. */
+function divergenceAdvice(checkpoints: number[]): string {
+  if (checkpoints.length === 0) return 'No checkpoint was saved; start over with a lower learning rate, or check the inputs for NaN.';
+  return (
+    `Saved checkpoints: step ${checkpoints.join(', ')}; nothing after step ${checkpoints[checkpoints.length - 1]} was saved. ` +
+    'Resume from one with `fromStep` (disentangle train: --from-step N), or start over with a lower learning rate; check the inputs for NaN.'
+  );
+}
+
 export class NonFiniteLossError extends Error {
-  constructor(step: number, values: Record<string, number>) {
+  constructor(
+    readonly step: number,
+    values: Record<string, number>,
+    readonly checkpoints: number[] = [],
+  ) {
     const terms = Object.entries(values).map(([k, v]) => `${k}=${v}`).join(', ');
-    super(`loss is not finite at step ${step} (${terms}); the last checkpoint was kept. Lower the learning rate or check the inputs for NaN.`);
+    super(`loss is not finite at step ${step} (${terms}). ${divergenceAdvice(checkpoints)}`);
     this.name = 'NonFiniteLossError';
+  }
+}
+
+/** The weights (or optimizer state) went non-finite: the checkpoint of `step` was not written. */
+export class NonFiniteWeightsError extends Error {
+  constructor(
+    readonly step: number,
+    cause: NonFiniteTensorsError,
+    readonly checkpoints: number[] = [],
+  ) {
+    super(`${cause.message}. ${divergenceAdvice(checkpoints)}`);
+    this.name = 'NonFiniteWeightsError';
   }
 }
 
@@ -230,15 +280,32 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
   const optimizers = optimizersByPhase(phases);
   const checkpointEvery = options.checkpointEvery ?? 200;
   const logEvery = options.logEvery ?? 10;
+  const warn = options.onWarning ?? ((message: string) => console.warn(message));
+  for (const [field, value] of [['checkpointEvery', checkpointEvery], ['logEvery', logEvery], ['totalSteps', totalSteps]] as const) {
+    if (!Number.isSafeInteger(value) || value < (field === 'totalSteps' ? 0 : 1)) throw new Error(`train: \`${field}\` must be a ${field === 'totalSteps' ? 'non-negative' : 'positive'} integer, got ${value}`);
+  }
 
+  const lock = await acquireRunLock(run.path, warn);
+  try {
+    const step = await resume(options, optimizers, warn);
+    return await loop(options, phases, update, optimizers, step, checkpointEvery, logEvery);
+  } finally {
+    await lock.release();
+  }
+}
+
+/** Restores the checkpoint to continue from (latest, or `fromStep`'s) and aligns metrics.jsonl with it; returns its step. */
+async function resume(options: TrainerOptions, optimizers: Record<string, tf.Optimizer>, warn: (message: string) => void): Promise<number> {
+  const { run, variables } = options;
   let step = 0;
-  const latest = await loadLatestCheckpoint(run);
+  const fromStep = options.fromStep;
+  const latest = fromStep === undefined ? await loadLatestCheckpoint(run, { onWarning: warn }) : fromStep === 0 ? null : await loadCheckpointAt(run, fromStep);
   if (latest) {
     try {
       // Published weights leave the optimiser state out: those phases continue with fresh moments.
       const saved = Object.fromEntries(Object.entries(optimizers).filter(([name]) => Object.keys(latest.tensors).some((key) => key.startsWith(`${OPTIMIZER_PREFIX}${name}/`))));
       for (const name of Object.keys(optimizers).filter((n) => !(n in saved))) {
-        (options.onWarning ?? console.warn)(`checkpoint ${latest.dir} holds no state for optimizer "${name}"; it starts with fresh moments`);
+        warn(`checkpoint ${latest.dir} holds no state for optimizer "${name}"; it starts with fresh moments`);
       }
       await restoreCheckpoint(latest, variables, { optimizers: saved });
     } finally {
@@ -246,23 +313,44 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
     }
     step = latest.step;
     if (latest.state.user && options.setState) options.setState(latest.state.user as Record<string, unknown>);
-    // Metrics logged after the checkpoint belong to steps that will run again.
-    await run.discardMetricsAfter(step);
   }
+  if (fromStep !== undefined) {
+    const dropped = await discardCheckpointsAfter(run, fromStep);
+    if (dropped.length > 0) warn(`resuming from step ${fromStep}: deleted the later checkpoints (step ${dropped.join(', ')})`);
+  }
+  // Metrics logged after the restored step belong to steps that will run again; with no
+  // checkpoint (a kill before the first one, a deleted checkpoints/) that is every line.
+  await run.discardMetricsAfter(step);
+  return step;
+}
+
+async function savedSteps(run: RunDirectory): Promise<number[]> {
+  return (await listCheckpoints(run)).map((c) => c.step);
+}
+
+async function loop(
+  options: TrainerOptions,
+  phases: TrainingPhase[],
+  update: UpdateMode,
+  optimizers: Record<string, tf.Optimizer>,
+  start: number,
+  checkpointEvery: number,
+  logEvery: number,
+): Promise<TrainResult> {
+  const { run, totalSteps, variables } = options;
+  let step = start;
   const resumedFrom = step;
 
   const checkpoint = async () => {
-    await saveCheckpoint(run, step, variables, { user: options.getState?.() ?? {} }, { optimizers });
+    try {
+      await saveCheckpoint(run, step, variables, { user: options.getState?.() ?? {} }, { optimizers, beforeLatest: options.beforeLatest });
+    } catch (error) {
+      if (error instanceof NonFiniteTensorsError) throw new NonFiniteWeightsError(step, error, await savedSteps(run));
+      throw error;
+    }
   };
 
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
-    process.stderr.write('\ninterrupt: finishing this step and saving a checkpoint (Ctrl-C again to abort)\n');
-  };
-  process.on('SIGINT', onSigint);
-
+  const signals = watchStopSignals();
   const bar = new ProgressBar({ label: options.label ?? 'train', total: totalSteps, start: step, stream: options.progressStream });
   const startedAt = Date.now();
   let stoppedBy: TrainResult['stoppedBy'] = 'completed';
@@ -272,9 +360,13 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
       options.beforeStep?.(step);
       const values = await readTerms(runStep(phases, update, step));
       step++;
-      if (Object.values(values).some((v) => !Number.isFinite(v))) throw new NonFiniteLossError(step, values);
+      if (Object.values(values).some((v) => !Number.isFinite(v))) throw new NonFiniteLossError(step, values, await savedSteps(run));
       last = values;
       bar.update(step, values);
+      // Let pending signal handlers run: tensor reads resolve as microtasks, so without a
+      // turn of the event loop a Ctrl-C would wait for the next file write.
+      await signals.poll();
+      const interrupted = signals.received !== undefined;
       const outOfTime = options.timeBudgetSeconds !== undefined && (Date.now() - startedAt) / 1000 >= options.timeBudgetSeconds;
       if (step % logEvery === 0 || step === totalSteps || interrupted || outOfTime) await run.appendMetrics({ step, ...values });
       if (step % checkpointEvery === 0 || step === totalSteps || interrupted || outOfTime) await checkpoint();
@@ -282,8 +374,8 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
       if (outOfTime) { stoppedBy = 'time-budget'; break; }
     }
   } finally {
-    process.off('SIGINT', onSigint);
+    signals.stop();
     bar.finish();
   }
-  return { step, resumedFrom, stoppedBy, last };
+  return { step, resumedFrom, stoppedBy, ...(signals.received ? { signal: signals.received } : {}), last };
 }

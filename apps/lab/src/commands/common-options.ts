@@ -23,6 +23,13 @@ export function parsePositiveInt(value: string): number {
   return n;
 }
 
+/** A positive finite number such as a learning rate ('1e-3'); 'abc', '0', 'Infinity' are refused. */
+export function parsePositiveNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`expected a positive number (e.g. 1e-3), got '${value}'`);
+  return n;
+}
+
 export function parseNonNegativeInt(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`expected a non-negative integer, got '${value}'`);

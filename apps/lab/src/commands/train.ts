@@ -14,7 +14,7 @@ import { SCHEDULE_MODES, type ScheduleMode } from '@disentangle/training';
 import { loadModelRegistry } from '../registry/model-registry';
 import { trainModelRun, type ModelRun } from '../runs/model-run';
 import { describeTrainingResult } from '../runs/training-run';
-import { parsePositiveInt, withCommonOptions, type CommonOptions } from './common-options';
+import { parseNonNegativeInt, parsePositiveInt, parsePositiveNumber, withCommonOptions, type CommonOptions } from './common-options';
 import { dataSpecFrom, parseSetting, withDataOptions, type DataOptions } from './data-options';
 
 export interface TrainCommandOptions extends CommonOptions, DataOptions {
@@ -28,18 +28,21 @@ export interface TrainCommandOptions extends CommonOptions, DataOptions {
   runsDir: string;
   fresh?: boolean;
   initFrom?: string;
+  checkpointEvery?: number;
+  fromStep?: number;
   progressStream?: NodeJS.WriteStream;
 }
 
 export async function runTrainCommand(modelName: string, options: TrainCommandOptions): Promise<ModelRun> {
   const registry = await loadModelRegistry();
   registry.get(modelName); // an unknown name fails before the backend starts
+  const data = dataSpecFrom(options, options.seed); // so does a bad data option
   const backend = await initBackend({ backend: options.backend, threads: options.threads });
   process.stderr.write(`backend: ${backend.backend}${backend.threads ? ` (${backend.threads} threads)` : ''}\n`);
   const outcome = await trainModelRun({
     registry,
     model: modelName,
-    data: dataSpecFrom(options, options.seed),
+    data,
     options: options.set,
     steps: options.steps,
     batch: options.batch,
@@ -49,6 +52,8 @@ export async function runTrainCommand(modelName: string, options: TrainCommandOp
     seconds: options.seconds,
     fresh: options.fresh,
     initFrom: options.initFrom,
+    checkpointEvery: options.checkpointEvery,
+    fromStep: options.fromStep,
     runsDir: options.runsDir,
     name: options.name ?? `${modelName}-${options.dataset}`,
     backend,
@@ -69,7 +74,9 @@ export function addTrainCommand(program: Command): void {
     .option('--steps <n>', 'training steps', parsePositiveInt, 2000)
     .option('--seconds <n>', 'stop (with a checkpoint) after this many seconds', parsePositiveInt)
     .option('--batch <n>', "batch size (default: the paper's)", parsePositiveInt)
-    .option('--learning-rate <x>', "initial Adam learning rate (default: the paper's)", Number)
+    .option('--learning-rate <x>', "initial Adam learning rate (default: the paper's)", parsePositiveNumber)
+    .option('--checkpoint-every <n>', 'steps between checkpoints (default 250; one is also saved at the end and on Ctrl-C or SIGTERM)', parsePositiveInt)
+    .option('--from-step <n>', 'resume from the checkpoint of this step instead of the latest (e.g. the last good one before a divergence); later checkpoints are deleted', parseNonNegativeInt)
     .addOption(new Option('--schedule <kind>', "the paper's MultiStepLR at its epochs ('paper'), shrunk to this run ('scaled'), none ('constant'), or constant then linearly to 0 over the second half ('half-linear')").choices([...SCHEDULE_MODES]).default('scaled'))
     .option('--name <name>', 'run name (default <model>-<dataset>)')
     .option('--runs-dir <dir>', 'where runs are written', 'runs')

@@ -7,8 +7,9 @@
  *   { kind: 'model-run', model, modelConfig (resolved), data (the DataSpec), loaded, steps, training }
  */
 import { writeFileAtomic, type BackendChoice, type GenerativeModel, type ModelEntry, type ModelEnvironment } from '@disentangle/kernels';
-import { createBatchSource, prepareData, type DataSpec, type PreparedData } from '@disentangle/data';
+import { createBatchSource, DATASETS, prepareData, type DataSpec, type PreparedData } from '@disentangle/data';
 import {
+  assertRunUnlocked,
   RunDirectory,
   learningRateSchedule,
   loadLatestCheckpoint,
@@ -19,11 +20,12 @@ import {
 } from '@disentangle/training';
 import * as tf from '@tensorflow/tfjs-core';
 import { rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { ModelRegistry } from '../registry/model-registry';
 import { checkDataNeeds } from './data-needs';
-import { finishTrainingRun } from './training-run';
+import { finishTrainingRun, TrainingInterruptedError } from './training-run';
 import { writeRunPictures } from './run-pictures';
+import { checkTrainingOptions } from './training-options';
 
 export interface ModelRunConfig extends Record<string, unknown> {
   kind: 'model-run';
@@ -33,8 +35,8 @@ export interface ModelRunConfig extends Record<string, unknown> {
   /** What the data decided about the model (resolveConfig's second argument). */
   environment: ModelEnvironment;
   data: DataSpec;
-  /** What the data spec actually loaded. */
-  loaded: { count: number; source: string; train: number; validation: number; test: number };
+  /** What the data spec actually loaded (`available`: how many the source holds, for real sets). */
+  loaded: { count: number; source: string; train: number; validation: number; test: number; available?: number };
   /** Steps to reach (may change on resume). */
   steps: number;
   training: { batch: number; learningRate: number; schedule: ScheduleMode; seed: number };
@@ -69,6 +71,10 @@ export interface TrainRunOptions {
   pictures?: boolean;
   progressStream?: NodeJS.WriteStream;
   label?: string;
+  /** Resume from the checkpoint of exactly this step (`--from-step`); later checkpoints are deleted. */
+  fromStep?: number;
+  /** Where notes and warnings go (default stderr). */
+  log?: (line: string) => void;
   /**
    * A trained run whose weights start this one (CAGlow's stage 1 = a trained Glow): every
    * variable both models have, by name and shape, is copied before the first step. Ignored
@@ -96,15 +102,38 @@ function curveMetrics(last: Record<string, number>): string[] {
   return ['total', ...names.filter((n) => /^[^.]+\.total$/.test(n))].filter((n) => names.includes(n));
 }
 
+/** What a config mismatch tells a CLI user: the flags that really exist. */
+export const CLI_MISMATCH_ADVICE =
+  'To keep this run, repeat its saved values (shown as "saved" above); to train the new settings beside it, give another --name; to delete it and start over, add --fresh.';
+
+/** A model that needs labels, with none named, gets the dataset's default labels (and a note saying so). */
+function withDefaultLabels(entry: ModelEntry<any>, spec: DataSpec, log: (line: string) => void): DataSpec {
+  if (entry.needs.labels === 'none' || spec.labels !== undefined) return spec;
+  const labels = DATASETS.resolve(spec.dataset, { dir: spec.dir }).defaultLabels;
+  if (labels === undefined) return spec;
+  log(`labels: ${entry.name} needs labels and none were given; using ${spec.dataset}'s default --labels ${labels === 'one-hot' ? 'one-hot' : labels.join(',')}`);
+  return { ...spec, labels };
+}
+
 export async function trainModelRun(o: TrainRunOptions): Promise<ModelRun> {
+  const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const entry = o.registry.get(o.model);
-  const data = isPrepared(o.data) ? o.data : await prepareData(o.data);
+  // Every option is checked before anything is written: a typo must not leave a run behind.
+  checkTrainingOptions(o);
+  const data = isPrepared(o.data) ? o.data : await prepareData(withDefaultLabels(entry, o.data, log));
   checkDataNeeds(entry, data);
   const environment: ModelEnvironment = { input: data.input, labels: data.labelNames, exclusive: data.exclusive, ...(data.classColumns ? { classColumns: data.classColumns } : {}), seed: o.seed };
   const modelConfig = entry.resolveConfig(o.options ?? {}, environment) as Record<string, unknown>;
   const batch = o.batch ?? entry.optimization.batchSize;
   const learningRate = o.learningRate ?? entry.optimization.learningRate;
   const schedule = o.schedule ?? 'scaled';
+  const trainCount = data.split.train.length;
+  if (batch > trainCount) log(`warning: --batch ${batch} is larger than the ${trainCount} training examples; every step uses the whole training split (${trainCount})`);
+  // Built before anything is written: a bad rate or schedule fails here.
+  const batches = createBatchSource(data, { batchSize: batch, seed: o.seed });
+  const rate = learningRateSchedule(learningRate, { schedule: entry.optimization.schedule, mode: schedule, stepsPerEpoch: batches.batchesPerEpoch, totalSteps: o.steps });
+  // A run another process trains is neither deleted (--fresh) nor has its config rewritten.
+  await assertRunUnlocked(resolve(o.runsDir, o.name));
   if (o.fresh) await rm(join(o.runsDir, o.name), { recursive: true, force: true });
   const config: ModelRunConfig = {
     kind: 'model-run',
@@ -112,16 +141,15 @@ export async function trainModelRun(o: TrainRunOptions): Promise<ModelRun> {
     modelConfig,
     environment,
     data: data.spec,
-    loaded: { count: data.dataset.count, source: data.dataset.source, train: data.split.train.length, validation: data.split.validation.length, test: data.split.test.length },
+    loaded: { count: data.dataset.count, source: data.dataset.source, train: data.split.train.length, validation: data.split.validation.length, test: data.split.test.length, ...(data.dataset.available !== undefined ? { available: data.dataset.available } : {}) },
     steps: o.steps,
     training: { batch, learningRate, schedule, seed: o.seed },
     ...(o.initFrom ? { initFrom: o.initFrom } : {}),
   };
-  const run = await RunDirectory.create(o.runsDir, o.name, config);
+  const run = await RunDirectory.create(o.runsDir, o.name, config, { mismatchAdvice: CLI_MISMATCH_ADVICE });
   const model = entry.create(modelConfig);
   try {
     if (o.initFrom && !(await loadLatestCheckpoint(run))) await writeJson(join(run.path, 'init-from.json'), await warmStart(model, o.initFrom));
-    const batches = createBatchSource(data, { batchSize: batch, seed: o.seed });
     const result = await trainModel({
       model,
       run,
@@ -129,16 +157,21 @@ export async function trainModelRun(o: TrainRunOptions): Promise<ModelRun> {
       steps: o.steps,
       learningRate,
       adam: entry.optimization.adam,
-      schedule: learningRateSchedule(learningRate, { schedule: entry.optimization.schedule, mode: schedule, stepsPerEpoch: batches.batchesPerEpoch, totalSteps: o.steps }),
+      schedule: rate,
       seed: o.seed,
       checkpointEvery: o.checkpointEvery ?? 250,
       timeBudgetSeconds: o.seconds,
       label: o.label ?? `${entry.name} ${o.name}`,
       progressStream: o.progressStream,
+      fromStep: o.fromStep,
+      onWarning: (message) => log(`warning: ${message}`),
     });
-    if (o.pictures !== false) await writeRunPictures(run, entry, model, data, o.seed);
+    // Interrupted: the checkpoint is saved; write the summary and stop at once (no pictures).
+    const skipped = result.signal || o.pictures === false ? [] : await writeRunPictures(run, entry, model, data, o.seed).then((p) => p.skipped);
+    for (const { file, reason } of skipped) log(`warning: ${file} not drawn: ${reason}`);
     const logged = await run.readMetrics();
-    const { summary } = await finishTrainingRun(run, o.backend, result, { metrics: curveMetrics(logged[logged.length - 1] ?? {}), title: `${entry.name} on ${data.spec.dataset}` }, { model: entry.name, dataset: data.spec.dataset, labels: data.labelNames });
+    const { summary } = await finishTrainingRun(run, o.backend, result, { metrics: curveMetrics(logged[logged.length - 1] ?? {}), title: `${entry.name} on ${data.spec.dataset}` }, { model: entry.name, dataset: data.spec.dataset, labels: data.labelNames, ...(skipped.length ? { picturesNotDrawn: skipped } : {}) });
+    if (result.signal) throw new TrainingInterruptedError(result.signal, result.step, run.path);
     return { run, entry, model, data, result, summary };
   } catch (error) {
     model.dispose();

@@ -5,7 +5,25 @@
 import { join } from 'node:path';
 import { writeFileAtomic, type BackendChoice } from '@disentangle/kernels';
 import { renderLossCurveSvg } from '../images/loss-curve';
-import { RunDirectory, type MetricsRecord, type TrainResult } from '@disentangle/training';
+import { RunDirectory, SIGNAL_EXIT_CODES, type MetricsRecord, type StopSignal, type TrainResult } from '@disentangle/training';
+
+/**
+ * A run stopped by SIGINT or SIGTERM after saving its checkpoint and summary: the command
+ * stops too (a `reproduce` does not go on to its next cell) and the process exits 130 / 143,
+ * so `train && eval` does not carry on as if training had finished.
+ */
+export class TrainingInterruptedError extends Error {
+  readonly exitCode: number;
+  constructor(
+    readonly signal: StopSignal,
+    readonly step: number,
+    readonly runPath: string,
+  ) {
+    super(`interrupted by ${signal} at step ${step}; the checkpoint is saved in ${runPath}: run the same command again to resume`);
+    this.name = 'TrainingInterruptedError';
+    this.exitCode = SIGNAL_EXIT_CODES[signal];
+  }
+}
 
 /**
  * Writes images/loss-curve.svg (the named metrics against the step) and summary.json

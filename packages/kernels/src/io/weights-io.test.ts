@@ -231,6 +231,28 @@ describe('loading validates the checkpoint', () => {
     t.dispose();
   });
 
+  it('reports a binary of the right length but other bytes (random, zeros) as corrupt, by its SHA-256', async () => {
+    const dir = path.join(root, 'ckpt');
+    const t = tf.tensor1d([1, 2, 3, 4]);
+    await saveWeights(dir, { t });
+    const bin = path.join(dir, WEIGHTS_DATA_FILE);
+    const manifest = JSON.parse(await fs.readFile(path.join(dir, WEIGHTS_MANIFEST_FILE), 'utf8'));
+    expect(manifest.checksums[WEIGHTS_DATA_FILE]).toMatch(/^[0-9a-f]{64}$/);
+    for (const bytes of [Buffer.alloc(16), Buffer.from(Array.from({ length: 16 }, (_, i) => (i * 37 + 11) % 256))]) {
+      await fs.writeFile(bin, bytes);
+      const error = (await loadWeights(dir).catch((e: Error) => e)) as Error;
+      expect(error.message).toMatch(/^corrupt weights file/);
+      expect(error.message).toContain(bin);
+      expect(error.message).toContain('SHA-256');
+    }
+    // A manifest from before checksums (none stored) still loads, checked by length only.
+    delete manifest.checksums;
+    await fs.writeFile(path.join(dir, WEIGHTS_MANIFEST_FILE), JSON.stringify(manifest));
+    const { tensors } = await loadWeights(dir);
+    expect(tensors.t.shape).toEqual([4]);
+    tf.dispose([t, tensors]);
+  });
+
   it('reports a binary longer than the manifest says as corrupt', async () => {
     const dir = path.join(root, 'ckpt');
     const t = tf.ones([2], 'int32');

@@ -12,6 +12,11 @@
  * `weightsManifest` is exactly what `tf.io.loadWeights` / `tf.io.decodeWeights` read, so a
  * checkpoint can also be served over HTTP and fetched in a browser.
  *
+ * Each weights file's SHA-256 is stored in the manifest (`checksums: { "weights.bin": "<hex>" }`)
+ * and checked on load: a file of the right length holding random bytes or zeros (a torn
+ * write, a bad disk, a careless copy) is reported as corrupt instead of loading silently.
+ * Manifests written before checksums existed still load (they are checked by length only).
+ *
  * Writes are atomic: everything goes into a hidden temporary sibling directory
  * (`.<name>.tmp-<pid>-<random>`), each file is fsynced, then the directory is renamed into
  * place. An existing checkpoint is first renamed aside (`.<name>.old-<pid>-<random>`) and
@@ -21,7 +26,7 @@
  * writer are ignored by `loadWeights` and removed by the next successful `saveWeights`.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import path from 'node:path';
 
@@ -29,6 +34,8 @@ export const WEIGHTS_MANIFEST_FILE = 'model.json';
 export const WEIGHTS_DATA_FILE = 'weights.bin';
 export const WEIGHTS_FORMAT = 'disentangle-weights';
 const GENERATED_BY = '@disentangle/kernels';
+/** Largest model.json read (64 MiB): bigger is corruption, not a manifest. */
+const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
 /** Dtypes whose byte size follows from the shape, so the binary's length can be checked. */
 const BYTES_PER_ELEMENT = { float32: 4, int32: 4, bool: 1 } as const;
@@ -58,6 +65,13 @@ export interface WeightsManifestJson {
   generatedBy: string;
   weightsManifest: tf.io.WeightsManifestConfig;
   userDefinedMetadata: Record<string, unknown>;
+  /** SHA-256 (hex) of each weights file, by the file name in `weightsManifest[].paths`; absent in old manifests. */
+  checksums?: Record<string, string>;
+}
+
+/** The SHA-256 of `bytes` as lower-case hex. */
+export function sha256Hex(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Temporary directories of saves in flight in this process: never cleaned as stale. */
@@ -192,6 +206,7 @@ export async function saveWeights(
     generatedBy: GENERATED_BY,
     weightsManifest: [{ paths: [WEIGHTS_DATA_FILE], weights: specs }],
     userDefinedMetadata: metadata,
+    checksums: { [WEIGHTS_DATA_FILE]: sha256Hex(new Uint8Array(data)) },
   };
   // Serialise before touching the disk, so non-JSON metadata fails early.
   let manifestText: string;
@@ -325,7 +340,15 @@ function validateManifest(value: unknown, file: string): WeightsManifestJson {
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
     fail('"userDefinedMetadata" must be an object');
   }
+  const checksums = manifest.checksums;
+  if (checksums !== undefined) {
+    if (typeof checksums !== 'object' || checksums === null || Array.isArray(checksums)) fail('"checksums" must be an object');
+    for (const [file, hash] of Object.entries(checksums!)) {
+      if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) fail(`checksums["${file}"] must be a SHA-256 in hex, got ${JSON.stringify(hash)}`);
+    }
+  }
   return {
+    ...(checksums !== undefined ? { checksums } : {}),
     format: String(manifest.format ?? ''),
     generatedBy: String(manifest.generatedBy ?? ''),
     weightsManifest: manifest.weightsManifest!,
@@ -338,10 +361,16 @@ export async function readWeightsManifest(dir: string): Promise<WeightsManifestJ
   const file = path.join(path.resolve(dir), WEIGHTS_MANIFEST_FILE);
   let text: string;
   try {
+    const stats = await fs.stat(file);
+    const { size } = stats;
+    // A device or a pipe (a symlink to /dev/urandom) would be read forever.
+    if (!stats.isFile()) throw new Error('not a regular file');
+    // A manifest lists names and shapes; one this large is not a manifest (and would exhaust memory).
+    if (size > MAX_MANIFEST_BYTES) throw new Error(`it holds ${size} bytes, more than the ${MAX_MANIFEST_BYTES} a manifest may have`);
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') throw new Error(`no weights manifest at ${file}`);
-    throw error;
+    throw new Error(`cannot read weights manifest ${file}: ${(error as Error).message}`);
   }
   let parsed: unknown;
   try {
@@ -368,25 +397,45 @@ export async function loadWeights(dir: string): Promise<{ tensors: tf.NamedTenso
       0,
     );
     const files = group.paths.map((p) => path.join(source, p));
+    const groupBytes: { file: string; bytes: Uint8Array }[] = [];
     let actual = 0;
+    // Sizes first: an oversized file is reported without reading it into memory.
     for (const file of files) {
-      let bytes: Buffer;
+      let size: number;
       try {
-        bytes = await fs.readFile(file);
+        const stat = await fs.stat(file);
+        if (!stat.isFile()) throw new Error('not a regular file');
+        size = stat.size;
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
           throw new Error(`corrupt checkpoint: weights file ${file} named in ${path.join(source, WEIGHTS_MANIFEST_FILE)} is missing`);
         }
-        throw error;
+        throw new Error(`cannot read weights file ${file}: ${(error as Error).message}`);
       }
-      buffers.push(bytes);
-      actual += bytes.byteLength;
+      actual += size;
     }
     if (actual !== expected) {
       const shortOrLong = actual < expected ? 'truncated' : 'longer than expected';
       throw new Error(
         `corrupt weights file ${files.join(' + ')}: the manifest describes ${expected} bytes but the file holds ${actual} bytes (${shortOrLong})`,
       );
+    }
+    for (const file of files) {
+      let bytes: Buffer;
+      try {
+        bytes = await fs.readFile(file);
+      } catch (error) {
+        throw new Error(`cannot read weights file ${file}: ${(error as Error).message}`);
+      }
+      groupBytes.push({ file, bytes });
+      buffers.push(bytes);
+    }
+    // Right length, wrong bytes (random data, zeros): only the checksum tells.
+    for (const { file, bytes } of groupBytes) {
+      const hash = manifest.checksums?.[path.relative(source, file)];
+      if (hash !== undefined && sha256Hex(bytes) !== hash) {
+        throw new Error(`corrupt weights file ${file}: its SHA-256 differs from the one in ${path.join(source, WEIGHTS_MANIFEST_FILE)} (the bytes changed after the save)`);
+      }
     }
     specs.push(...group.weights);
   }
