@@ -2,7 +2,7 @@
  * Paper 001's Fig. 2, through the 'swapLabels' capability: rows are test pairs (I_g with the
  * label, I_w without); columns the two inputs, then for each model I_w given I_g's label part
  * (y and its features u) and I_g given I_w's ("should be I_w with the glasses of I_g", "should
- * be I_g, but without the glasses").
+ * be I_g, but without the glasses"). Column "m +" is model m's I_w given I_g's part, "m −" its I_g given I_w's.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { GenerativeModel } from '@disentangle/kernels';
@@ -24,10 +24,10 @@ async function swappedImages(model: GenerativeModel, data: PreparedData, into: n
 export async function writeSwapComparison(file: string, models: { name: string; model: GenerativeModel }[], data: PreparedData, withLabel: number[], without: number[], k: number, { title }: { title?: string } = {}): Promise<void> {
   const label = data.labelNames[k];
   const columns = [inputsOf(data, withLabel), inputsOf(data, without)];
-  const headers = [`I_g (${label})`, 'I_w'];
+  const headers = [`I_g`, `I_w`];
   for (const { name, model } of models) {
     columns.push(await swappedImages(model, data, without, withLabel, k), await swappedImages(model, data, withLabel, without, k));
-    headers.push(`${name}: I_w +`, `${name}: I_g −`);
+    headers.push(`${name} +`, `${name} −`);
   }
   const cell = columns[0].length / withLabel.length;
   const cells = new Float32Array(columns.length * columns[0].length);

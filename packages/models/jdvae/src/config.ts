@@ -66,6 +66,12 @@ export interface JdvaeConfig {
   adain: boolean;
   /** One set of learned tokens per class (Fig. 1); off: y joins the first FC only. */
   tokens: boolean;
+  /**
+   * Beyond the paper: AdaIN's style code is [z, u] instead of z alone, so the features u reach
+   * every block as z does (the paper feeds u to the first FC only). Absent (the paper's) = false,
+   * so runs trained before the option existed keep their config.
+   */
+  featureStyle?: boolean;
   /** Channels of the encoder's stride-2 4×4 conv stages (CCVAE's decoder mirrors them). Default [16, 32, 64]; CCVAE [32, 32, 64]. */
   encoderStages: number[];
   /** Dense width after the encoder's conv stages. Default 256. */
@@ -157,6 +163,8 @@ export function resolveJdvaeConfig(input: JdvaeConfigInput): JdvaeConfig {
       fail('decoderChannels', `must list ${blocks + 1} positive channel counts at size ${size} (the 4×4 map, then each of the ${blocks} ×2 blocks), got ${JSON.stringify(c.decoderChannels)}`);
     }
   }
+  if (c.featureStyle !== undefined && typeof c.featureStyle !== 'boolean') fail('featureStyle', `must be true or false, got ${JSON.stringify(c.featureStyle)}`);
+  if (c.featureStyle && (!c.adain || c.uDim === 0)) fail('featureStyle', `needs AdaIN and features u (${model} has ${c.adain ? 'no u' : 'no AdaIN'})`);
   if (!(c.temperature > 0 && Number.isFinite(c.temperature))) fail('temperature', `must be a number > 0, got ${String(c.temperature)}`);
   if (!positiveInteger(c.classifierSamples)) fail('classifierSamples', `must be a positive integer, got ${String(c.classifierSamples)}`);
   for (const [key, value] of Object.entries(c.weights)) {

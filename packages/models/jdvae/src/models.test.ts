@@ -129,6 +129,22 @@ describe('the models of paper 001 (PA1, PA2, M2, CCVAE, CCVAE2, the ablations)',
     }
   });
 
+  it("featureStyle (beyond the paper): u joins z in AdaIN's style, so it changes the image through every block", () => {
+    const plain = createJdvaeModel(config('pa1'));
+    const styled = createJdvaeModel(config('pa1', { featureStyle: true }));
+    // The style FCs read [z, u]: 4 + 2 inputs instead of 4.
+    expect(styled.variables['decoder/block0/adain1/gamma'].shape).toEqual([6, 17]);
+    expect(plain.variables['decoder/block0/adain1/gamma'].shape).toEqual([4, 17]);
+    expect(plain.config.featureStyle).toBeUndefined(); // the paper's decoder keeps configs of older runs unchanged
+    const batch = imageBatch(16, 2);
+    const before = totalOf(styled, batch);
+    train(styled, batch, 20);
+    expect(totalOf(styled, batch)).toBeLessThan(before);
+    tf.dispose(Object.values(batch));
+    plain.dispose();
+    styled.dispose();
+  });
+
   it('swapLabels exchanges y and u between rows; CCVAE moves u only; transfer covers every pair', () => {
     for (const name of ['pa1', 'ccvae'] as const) {
       const model = createJdvaeModel(config(name));
@@ -191,6 +207,7 @@ describe('the models of paper 001 (PA1, PA2, M2, CCVAE, CCVAE2, the ablations)',
     expect(() => model.decodeCode(tf.zeros([2, 6]))).toThrow(/needs the labels y/);
     expect(() => JDVAE_MODELS.pa1.resolveConfig({ tokens: 'false' }, ENVIRONMENT)).toThrow(/tokens is true for pa1/);
     expect(() => JDVAE_MODELS.m2.resolveConfig({ uDim: 3 }, ENVIRONMENT)).toThrow(/uDim must be 0 for M2/);
+    expect(() => JDVAE_MODELS['pa1-no-adain'].resolveConfig({ featureStyle: 'true', decoderChannels: '8,8' }, ENVIRONMENT)).toThrow(/featureStyle needs AdaIN and features u \(pa1-no-adain has no AdaIN\)/);
     expect(() => JDVAE_MODELS.pa1.resolveConfig({}, { ...ENVIRONMENT, exclusive: true })).toThrow(/independent binary labels/);
     expect(() => JDVAE_MODELS.pa1.resolveConfig({ decoderChannels: '8,8,8' }, ENVIRONMENT)).toThrow(/decoderChannels must list 2/);
     expect(() => JDVAE_MODELS.pa1.resolveConfig({}, { ...ENVIRONMENT, input: { kind: 'image', size: 12, channels: 1 } })).toThrow(/size 12 is not 4·2\^b|does not divide/);

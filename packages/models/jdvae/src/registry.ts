@@ -34,19 +34,20 @@ const HELP = {
   'weights.alpha': 'α of eq. 4 on log q(y|x) for labelled images. Default 1',
   seed: 'seed of the initial weights (default: the run seed)',
 } as const;
+const FEATURE_STYLE_HELP = { featureStyle: "beyond the paper: AdaIN's style is [z, u] instead of z, so u reaches every block. Default false" } as const;
 const FEATURE_HELP = { uDim: 'dimension of each label\'s features u. Default 16 (CCVAE: 1, its authors\' z_c)' } as const;
 const JOINT_HELP = { 'weights.featureKlOn': 'factor on the u-KL when y = 1 ("divided by 100"). Default 0.01' } as const;
 const PA2_HELP = { offVariance: 'variance of PA2\'s p(u | y = 0) = N(0, v·I). Default 0.1' } as const;
-const DECODER_HELP = { decoderChannels: "Fig. 1 decoder: the 4×4 map's channels, then each ×2 residual block's. Default [64,32,16,8] at 32×32" } as const;
+const DECODER_HELP = { decoderChannels: "Fig. 1 decoder: the 4×4 map's channels, then each ×2 residual block's. Default [64,32,16,8] at 32×32", ...FEATURE_STYLE_HELP } as const;
 const CCVAE_HELP = { classifierSamples: 'samples S of q(y|x) ≈ (1/S) Σ q(y|u_s). Default 100' } as const;
 
 const DATA_FIELDS = ['model', 'input', 'labels'];
 const SPEC = {
   decided: DATA_FIELDS,
-  fields: [...DATA_FIELDS, 'zDim', 'uDim', 'offVariance', 'encoderStages', 'hidden', 'decoderChannels', 'temperature', 'classifierSamples', 'weights', 'seed', 'structure', 'architecture', 'likelihood', 'featurePrior', 'adain', 'tokens'],
+  fields: [...DATA_FIELDS, 'zDim', 'uDim', 'offVariance', 'encoderStages', 'hidden', 'decoderChannels', 'temperature', 'classifierSamples', 'featureStyle', 'weights', 'seed', 'structure', 'architecture', 'likelihood', 'featurePrior', 'adain', 'tokens'],
   numbers: ['zDim', 'uDim', 'offVariance', 'hidden', 'temperature', 'classifierSamples', 'seed'],
   lists: ['encoderStages', 'decoderChannels'],
-  booleans: ['adain', 'tokens'],
+  booleans: ['adain', 'tokens', 'featureStyle'],
   groups: ['weights'],
 };
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);

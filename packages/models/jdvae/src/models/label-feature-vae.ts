@@ -127,7 +127,7 @@ export class LabelFeatureVae {
         codeWidth,
         labels: k,
         tokens: config.tokens,
-        styleWidth: config.adain ? zDim : 0,
+        styleWidth: config.adain ? zDim + (config.featureStyle === true ? k * uDim : 0) : 0,
         stages: config.decoderChannels,
       });
     } else {
@@ -198,15 +198,18 @@ export class LabelFeatureVae {
       const n = z.shape[0];
       const { structure, featurePrior, tokens, uDim } = this.config;
       const parts: tf.Tensor2D[] = [z];
+      let features: tf.Tensor2D | undefined;
       if (structure !== 'm2') {
         // PA1: "u is multiplied by y", so y = 0 decodes u as the null vector.
         const used = structure === 'joint' && featurePrior === 'dirac' ? tf.mul(u!, tf.expandDims(onColumn(y!), 2)) : u!;
-        parts.push(tf.reshape(used, [n, this.labelCount * uDim]) as tf.Tensor2D);
+        features = tf.reshape(used, [n, this.labelCount * uDim]) as tf.Tensor2D;
+        parts.push(features);
       }
       if (structure !== 'ccvae' && !tokens) parts.push(onColumn(y!)); // no tokens: y joins the first FC only
       const code = parts.length === 1 ? z : (tf.concat(parts, 1) as tf.Tensor2D);
       if (this.convDecoder) return tf.sigmoid(this.convDecoder.apply(code)) as tf.Tensor4D;
-      return this.tokenDecoder!.apply(code, this.config.adain ? z : undefined, structure === 'ccvae' ? undefined : y);
+      const style = !this.config.adain ? undefined : this.config.featureStyle === true ? (tf.concat([z, features!], 1) as tf.Tensor2D) : z;
+      return this.tokenDecoder!.apply(code, style, structure === 'ccvae' ? undefined : y);
     });
   }
 
