@@ -48,6 +48,14 @@ export const jdvaePaper: PaperDeclaration = {
       tables: ['table1', 'style'],
       figures: ['reconstructions-pa1', 'transfer-pa1'],
     },
+    long: {
+      description: "the full budget three times longer (3000 steps, decay over the second half), run for PA1 to see how much of the blur and of the missing glasses style is the budget: `disentangle reproduce jdvae --budget long --models pa1`",
+      training: { ...FULL_TRAINING, steps: 3000 },
+      judge: { steps: 1000, count: 4000 },
+      priority: ['pa1'],
+      tables: ['table1', 'style'],
+      figures: ['reconstructions-pa1', 'transfer-pa1', 'samples-pa1'],
+    },
     'u-style': {
       description: "beyond the paper: the full budget with u fed to AdaIN beside z (featureStyle), run for PA1 to test whether the glasses' features are lost because u enters the decoder at its first FC only: `disentangle reproduce jdvae --budget u-style --models pa1`",
       training: { ...FULL_TRAINING, options: { featureStyle: true } },
