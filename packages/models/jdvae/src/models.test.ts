@@ -145,6 +145,33 @@ describe('the models of paper 001 (PA1, PA2, M2, CCVAE, CCVAE2, the ablations)',
     styled.dispose();
   });
 
+  it('multi-label (the paper\'s "straightforward" extension): each label has its own y_k, u_k and tokens; a swap of one label leaves the other\'s part', () => {
+    const model = createJdvaeModel(config('pa2', { labels: ['glasses', 'beard'] }));
+    expect(model.codeParts().map((p) => p.name)).toEqual(['z', 'u:glasses', 'u:beard']);
+    expect(model.variables['decoder/tokens/label1/map0'].shape).toEqual([2, 4, 4, 1]);
+    const { x, y, labelled } = imageBatch(8, 9);
+    const twoLabels = tf.concat([y, tf.sub(1, y)], 1) as tf.Tensor2D;
+    const batch = { x, y: twoLabels, labelled };
+    const before = totalOf(model, batch);
+    train(model, batch, 10);
+    expect(totalOf(model, batch)).toBeLessThan(before);
+    tf.tidy(() => {
+      const a = { x: tf.slice(x, [0], [4]) };
+      const b = { x: tf.slice(x, [4], [4]) };
+      expect(model.classify(a).shape).toEqual([4, 2]);
+      // The glasses swap is a's code with (y_0, u_0) from b and (y_1, u_1) kept: rebuild it by hand from encode and classify.
+      const [ca, cb] = [model.encode(a).mu, model.encode(b).mu];
+      const [ya, yb] = [tf.cast(tf.greater(model.classify(a), 0.5), 'float32'), tf.cast(tf.greater(model.classify(b), 0.5), 'float32')];
+      const code = tf.concat([tf.slice(ca, [0, 0], [-1, 4]), tf.slice(cb, [0, 4], [-1, 2]), tf.slice(ca, [0, 6], [-1, 2])], 1) as tf.Tensor2D;
+      const labels = tf.concat([tf.slice(yb, [0, 0], [-1, 1]), tf.slice(ya, [0, 1], [-1, 1])], 1) as tf.Tensor2D;
+      const swapped = model.swapLabels(a, b, 0);
+      expect(tf.max(tf.abs(tf.sub(swapped, model.decodeCode(code, labels)))).dataSync()[0]).toBeLessThan(1e-5);
+      expect(tf.max(tf.abs(tf.sub(swapped, model.swapLabels(a, b, 1)))).dataSync()[0]).toBeGreaterThan(1e-5);
+    });
+    tf.dispose([x, y, labelled, twoLabels]);
+    model.dispose();
+  });
+
   it('swapLabels exchanges y and u between rows; CCVAE moves u only; transfer covers every pair', () => {
     for (const name of ['pa1', 'ccvae'] as const) {
       const model = createJdvaeModel(config(name));
