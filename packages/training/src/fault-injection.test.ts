@@ -25,20 +25,24 @@ const TARGETED_KILLS = [25, 100, 175];
 
 interface Exit { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 
-/** Runs the child; with `killAfterMs`, SIGKILLs it that long after it reports training under way. */
-function runChild(root: string, name: string, extraEnv: Record<string, string> = {}, killAfterMs?: number): Promise<Exit> {
+/**
+ * Runs the child; with `kill`, SIGKILLs it `kill.afterMs` after it takes its `kill.afterBatches`-th
+ * batch. Counting batches, not time, keeps each life a few steps long on a fast machine and a
+ * slow one alike (a timer alone let an idle machine finish the run before the kills were spent).
+ */
+function runChild(root: string, name: string, extraEnv: Record<string, string> = {}, kill?: { afterBatches: number; afterMs: number }): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const proc = spawn(process.execPath, [child], {
-      env: { ...process.env, RUN_ROOT: root, RUN_NAME: name, STEPS: String(STEPS), CHECKPOINT_EVERY: '5', LOG_EVERY: '1', ...extraEnv },
+      env: { ...process.env, RUN_ROOT: root, RUN_NAME: name, STEPS: String(STEPS), CHECKPOINT_EVERY: '5', LOG_EVERY: '1', ...(kill ? { REPORT_BATCHES: '1' } : {}), ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
     proc.stdout.on('data', (chunk) => {
       stdout += chunk;
-      if (killAfterMs !== undefined && stdout.includes('ready')) {
-        setTimeout(() => proc.kill('SIGKILL'), killAfterMs);
-        killAfterMs = undefined;
+      if (kill && (stdout.match(/^batch$/gm)?.length ?? 0) >= kill.afterBatches) {
+        setTimeout(() => proc.kill('SIGKILL'), kill.afterMs);
+        kill = undefined;
       }
     });
     proc.stderr.on('data', (chunk) => (stderr += chunk));
@@ -67,8 +71,8 @@ describe('fault injection: SIGKILL at random moments, then resume', () => {
       killed++;
     }
     for (let i = 0; i < RANDOM_KILLS; i++) {
-      // Anywhere from the first step to 0.2 s in (a run from scratch trains for ~1.2 s).
-      const exit = await runChild(root, 'killed', {}, random.uniformNumber() * 200);
+      // 1–5 steps into this life, then 0–3 ms more: mid-step, mid-checkpoint or mid-metrics-write.
+      const exit = await runChild(root, 'killed', {}, { afterBatches: 1 + random.int(5), afterMs: random.uniformNumber() * 3 });
       if (exit.signal === 'SIGKILL') killed++;
       else {
         expect(exit.stdout, exit.stderr).toContain(`done ${STEPS} completed`);

@@ -7,6 +7,8 @@
 //   KILL_BEFORE_LATEST=<step>  SIGKILL itself after that step's checkpoint directory is
 //                              committed, before latest.json points at it
 //   SIGNAL_EXIT=1              exit 130 / 143 after a SIGINT / SIGTERM stop, as the CLI does
+//   REPORT_BATCHES=1           print `batch` as each step takes its batch (the fault-injection
+//                              test kills a few steps in, whatever the machine's speed)
 // It prints `ready` once training is under way and `done <step> <stoppedBy>` at the end.
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
@@ -34,6 +36,7 @@ let ready = false;
 const batches = {
   next: () => {
     if (!ready) { ready = true; process.stdout.write('ready\n'); }
+    if (env.REPORT_BATCHES) process.stdout.write('batch\n');
     const x = data.normal([128, 8]);
     return { x, y: tf.sin(tf.matMul(x, trueW)) };
   },
