@@ -26,7 +26,7 @@
  * by step, so a resume would not be bit-exact. They are saved as `optimizer/<name>/@accBeta1`
  * (and `@accBeta2`) and assigned back after `setWeights()`.
  */
-import { assignVariables, loadWeights, saveWeights, writeFileAtomic } from '@disentangle/kernels';
+import { assignVariables, loadWeights, processIsAlive, saveWeights, writeFileAtomic } from '@disentangle/kernels';
 import { assertFiniteTensors } from './finite-tensors';
 import * as tf from '@tensorflow/tfjs-core';
 import * as fs from 'node:fs/promises';
@@ -228,16 +228,6 @@ export async function saveCheckpoint(
 
 /** `.latest.json.tmp-<pid>-<hex>`: writeFileAtomic's temporary file, left behind when its writer died. */
 const LATEST_TEMP = /^\.latest\.json\.tmp-(\d+)-[0-9a-f]+$/;
-
-function processIsAlive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** Deletes temporary latest.json files of writers that are gone (a crash mid-write). */
 export async function removeStaleLatestTemps(run: CheckpointRun): Promise<string[]> {

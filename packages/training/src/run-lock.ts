@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { processIsAlive } from '@disentangle/kernels';
 
 export const LOCK_FILE = '.lock';
 
@@ -53,15 +54,6 @@ function processStartTime(pid: number): number | undefined {
     return Number.isFinite(start) ? start : undefined;
   } catch {
     return undefined;
-  }
-}
-
-function processIsAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

@@ -153,7 +153,8 @@ function siblingPattern(base: string): RegExp {
   return new RegExp(`^\\.${escapeRegExp(base)}\\.(tmp|old)-(\\d+)-[0-9a-f]+$`);
 }
 
-function processIsAlive(pid: number): boolean {
+/** Whether process `pid` still runs on this host (signal 0 probes without signalling; EPERM: it runs as another user). */
+export function processIsAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);
