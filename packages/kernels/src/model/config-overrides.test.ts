@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nestConfigOverrides, overrideList, overrideNumber } from './config-overrides';
+import { checkDataDecidedFields, nestConfigOverrides, overrideList, overrideNumber } from './config-overrides';
 
 const fail = (field: string, message: string): never => {
   throw new Error(`test config: ${field} ${message}`);
@@ -35,5 +35,15 @@ describe('nestConfigOverrides', () => {
     expect(() => nestConfigOverrides({ priors: { present: 1 }, 'priors.present.mean': 2 }, SPEC, fail)).toThrow(/present is given both as a value and by dotted names/);
     expect(() => nestConfigOverrides([] as never, SPEC, fail)).toThrow(/overrides must be an object/);
     expect(nestConfigOverrides({ model: 'toy' }, SPEC, fail)).toEqual({ model: 'toy' }); // accepted: the entry checks it against the data
+  });
+});
+
+describe('checkDataDecidedFields', () => {
+  const environment = { input: { kind: 'image' as const, size: 8, channels: 1 as const }, labels: ['A'], exclusive: false, seed: 0 };
+  it('accepts a config that repeats what the data decide, and names the field that disagrees', () => {
+    expect(() => checkDataDecidedFields({ model: 'toy', input: environment.input, labels: ['A'] }, 'toy', environment, fail)).not.toThrow();
+    expect(() => checkDataDecidedFields({ model: 'other' }, 'toy', environment, fail)).toThrow(/model is 'other', but this entry builds 'toy'/);
+    expect(() => checkDataDecidedFields({ input: { kind: 'vector', dim: 3 } }, 'toy', environment, fail)).toThrow(/input is .*but the data is/);
+    expect(() => checkDataDecidedFields({ labels: ['B'] }, 'toy', environment, fail)).toThrow(/labels are \["B"\], but the data has \["A"\]/);
   });
 });

@@ -5,6 +5,8 @@
  * values themselves stays with each model's config.
  */
 
+import type { ModelEnvironment } from './model-entry';
+
 export interface OverrideSpec {
   /** Top-level fields a user may set (the entry's options; fields the data decide may be listed too). */
   fields: readonly string[];
@@ -76,4 +78,15 @@ export function nestConfigOverrides(overrides: Record<string, unknown>, spec: Ov
     target[rest[rest.length - 1]] = overrideNumber(value);
   }
   return nested;
+}
+
+/**
+ * The fields the data decide, if a user (or a saved config) repeats them, must agree with the
+ * data: the entry's own model name, the input shape and the label names.
+ */
+export function checkDataDecidedFields(nested: Record<string, unknown>, model: string, environment: ModelEnvironment, fail: (field: string, message: string) => never): void {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  if ('model' in nested && nested.model !== model) fail('model', `is '${String(nested.model)}', but this entry builds '${model}'`);
+  if ('input' in nested && !same(nested.input, environment.input)) fail('input', `is ${JSON.stringify(nested.input)}, but the data is ${JSON.stringify(environment.input)}`);
+  if ('labels' in nested && !same(nested.labels, environment.labels)) fail('labels', `are ${JSON.stringify(nested.labels)}, but the data has ${JSON.stringify(environment.labels)}`);
 }

@@ -5,6 +5,7 @@
  */
 import {
   loadModelWithConfig,
+  checkDataDecidedFields,
   nestConfigOverrides,
   saveModelWithConfig,
   type CapabilityName,
@@ -58,7 +59,6 @@ const OVERRIDES = {
   booleans: ['fineTuneFlow'],
   groups: ['flow', 'weights'],
 };
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The user's overrides (plain or dotted: `flow.levels`, `weights.featureMatching`) plus what the data decide, validated. */
 export function resolveCaglowEntryConfig(model: CaglowModelName, overrides: Record<string, unknown>, environment: ModelEnvironment): CaglowConfig {
@@ -66,9 +66,7 @@ export function resolveCaglowEntryConfig(model: CaglowModelName, overrides: Reco
     throw new Error(`caglow config (${model}): ${field} ${message}`);
   };
   const nested = nestConfigOverrides(overrides, { ...OVERRIDES, owner: model }, fail);
-  if ('model' in nested && nested.model !== model) fail('model', `is '${String(nested.model)}', but this entry builds '${model}'`);
-  if ('input' in nested && !same(nested.input, environment.input)) fail('input', `is ${JSON.stringify(nested.input)}, but the data are ${JSON.stringify(environment.input)}`);
-  if ('labels' in nested && !same(nested.labels, environment.labels)) fail('labels', `are ${JSON.stringify(nested.labels)}, but the data have ${JSON.stringify(environment.labels)}`);
+  checkDataDecidedFields(nested, model, environment, fail);
   if (environment.input.kind !== 'image') fail('input', `must be images (a flow over NHWC images), but the data are ${environment.input.kind}s`);
   return resolveCaglowConfig({
     ...(nested as Partial<CaglowConfigInput>),

@@ -7,6 +7,7 @@
  */
 import {
   loadModelWithConfig,
+  checkDataDecidedFields,
   nestConfigOverrides,
   saveModelWithConfig,
   type CapabilityName,
@@ -80,7 +81,6 @@ const OVERRIDES = {
   groups: ['weights', 'priors'],
 };
 
-const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
  * The user's overrides (plain or dotted names: `weights.entropy`, `priors.present.mean`)
@@ -95,9 +95,7 @@ export function resolveCsvaeEntryConfig(model: CsvaeModelName, overrides: Record
   if (!Array.isArray(environment.labels)) fail('environment.labels', 'must be a list of label names');
   const nested = nestConfigOverrides(overrides, { ...OVERRIDES, owner: model }, fail);
   // What the data decides cannot be overridden; a resolved config repeats it, which is fine.
-  if ('model' in nested && nested.model !== model) fail('model', `is '${String(nested.model)}', but this entry builds '${model}'`);
-  if ('input' in nested && !sameJson(nested.input, environment.input)) fail('input', `is ${JSON.stringify(nested.input)}, but the data is ${JSON.stringify(environment.input)}`);
-  if ('labels' in nested && !sameJson(nested.labels, environment.labels)) fail('labels', `are ${JSON.stringify(nested.labels)}, but the data has ${JSON.stringify(environment.labels)}`);
+  checkDataDecidedFields(nested, model, environment, fail);
   if ('exclusive' in nested && nested.exclusive !== environment.exclusive) fail('exclusive', `is ${String(nested.exclusive)}, but the data's labels are ${environment.exclusive ? '' : 'not '}exclusive`);
   const input: CsvaeConfigInput = {
     ...(nested as Partial<CsvaeConfigInput>),

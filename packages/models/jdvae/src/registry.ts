@@ -5,6 +5,7 @@
  */
 import {
   loadModelWithConfig,
+  checkDataDecidedFields,
   nestConfigOverrides,
   saveModelWithConfig,
   type CapabilityName,
@@ -50,7 +51,6 @@ const SPEC = {
   booleans: ['adain', 'tokens', 'featureStyle'],
   groups: ['weights'],
 };
-const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 
 /** The user's overrides (plain or dotted: `weights.beta`) plus what the data decide, validated. */
 export function resolveJdvaeEntryConfig(model: JdvaeModelName, overrides: Record<string, unknown>, environment: ModelEnvironment): JdvaeConfig {
@@ -58,9 +58,7 @@ export function resolveJdvaeEntryConfig(model: JdvaeModelName, overrides: Record
     throw new Error(`jdvae config (${model}): ${field} ${message}`);
   };
   const nested = nestConfigOverrides(overrides, { ...SPEC, owner: model }, fail);
-  if ('model' in nested && nested.model !== model) fail('model', `is '${String(nested.model)}', but this entry builds '${model}'`);
-  if ('input' in nested && !same(nested.input, environment.input)) fail('input', `is ${JSON.stringify(nested.input)}, but the data are ${JSON.stringify(environment.input)}`);
-  if ('labels' in nested && !same(nested.labels, environment.labels)) fail('labels', `are ${JSON.stringify(nested.labels)}, but the data have ${JSON.stringify(environment.labels)}`);
+  checkDataDecidedFields(nested, model, environment, fail);
   if (environment.input.kind !== 'image') fail('input', `must be images (the encoder and decoder are conv nets), but the data are ${environment.input.kind}s`);
   if (environment.exclusive || (environment.classColumns ?? 0) > 0) fail('labels', `must be independent binary labels (each y_k is on or off, with its own features u_k); the data's labels ${environment.labels.join(', ')} include an exclusive class`);
   return resolveJdvaeConfig({
