@@ -6,3 +6,4 @@
 export { centralDifferenceGradient, checkGradient, type GradientCheckResult } from './finite-differences';
 export { expectNoLeak, countTensorsCreatedBy } from './no-leak';
 export { maxRelativeError, toFloat64 } from './compare';
+export * from './float64-images';
