@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { SeededRandom } from '@disentangle/kernels';
-import { expectNoLeak } from '@disentangle/kernels/testing';
+import { expectNoLeak, instanceNorm64, modulate64 } from '@disentangle/kernels/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { adain, AdaptiveInstanceNormalization, adaptiveInstanceNormalization } from './adain';
 import { adainReference64 } from './test-support/block-references';
-import { instanceNorm64, modulate64 } from './test-support/float64';
 import {
   applyAndDispose,
   checkLayerGradients,

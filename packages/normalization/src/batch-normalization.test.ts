@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { SeededRandom } from '@disentangle/kernels';
-import { expectNoLeak, maxRelativeError } from '@disentangle/kernels/testing';
+import { batchNorm64, batchStatistics64, expectNoLeak, maxRelativeError, normalizeWith64 } from '@disentangle/kernels/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { batchNormalize, ParameterFreeBatchNormalization, parameterFreeBatchNormalization } from './batch-normalization';
-import { batchNorm64, batchStatistics64, normalizeWith64 } from './test-support/float64';
 import {
   applyAndDispose,
   checkLayerGradients,

@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { SeededRandom } from '@disentangle/kernels';
-import { expectNoLeak } from '@disentangle/kernels/testing';
+import { expectNoLeak, instanceNorm64 } from '@disentangle/kernels/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { InstanceNormalization, instanceNormalization, instanceNormalize } from './instance-normalization';
-import { instanceNorm64 } from './test-support/float64';
 import {
   checkLayerGradients,
   expectCloseTo,

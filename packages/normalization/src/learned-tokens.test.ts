@@ -1,10 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { gumbelSoftmax, SeededRandom } from '@disentangle/kernels';
-import { expectNoLeak } from '@disentangle/kernels/testing';
+import { array64, type Array64, concatLast64, expectNoLeak } from '@disentangle/kernels/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { concatenateToken, LearnedTokens, learnedTokens, mixTokens } from './learned-tokens';
-import { array64, concatLast64, type Array64 } from './test-support/float64';
 import {
   applyAndDispose,
   checkLayerGradients,

@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { SeededRandom } from '@disentangle/kernels';
-import { checkGradient, expectNoLeak } from '@disentangle/kernels/testing';
+import { batchNorm64, checkGradient, dot64, expectNoLeak, modulate64, resizeNearest64 } from '@disentangle/kernels/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { resizeSpatialCode, spade, SpatiallyAdaptiveNormalization, spatiallyAdaptiveNormalization } from './spade';
 import { spadeReference64 } from './test-support/block-references';
-import { batchNorm64, dot64, modulate64, resizeNearest64 } from './test-support/float64';
 import {
   applyAndDispose,
   checkLayerGradients,

@@ -16,7 +16,7 @@ import {
   relu64,
   resizeNearest64,
   type Array64,
-} from './float64';
+} from '@disentangle/kernels/testing';
 
 export type Weights = Record<string, Array64>;
 

@@ -5,12 +5,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { loadWeights, saveWeights, SeededRandom } from '@disentangle/kernels';
-import { checkGradient, maxRelativeError } from '@disentangle/kernels/testing';
+import { array64, type Array64, checkGradient, maxRelativeError } from '@disentangle/kernels/testing';
 import * as fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { array64, type Array64 } from './float64';
 
 export function randomTensor(rng: SeededRandom, shape: number[], std = 1, mean = 0): tf.Tensor {
   return rng.normal(shape, mean, std);
