@@ -9,6 +9,7 @@ export * from './runs/judges';
 export * from './reproduce/declaration';
 export * from './reproduce/runner';
 export * from './reproduce/claims';
+export { drawFigure } from './reproduce/figures';
 export * from './figures/image-figures';
 export * from './figures/label-patterns';
 export * from './images/png-grid';

@@ -43,6 +43,15 @@ describe('labelMatrix', () => {
     expect(Array.from(m.values)).toEqual([0, 1, 1, 0, 0, 1]);
   });
 
+  it('a class label of more than 100 names (an identity) keeps only the classes that occur; 100 or fewer keep every column', () => {
+    const many = (classes: number): ImageDataset => ({ ...tiny(), labels: new Int32Array([classes - 1, 3, classes - 1]), labelNames: Array.from({ length: classes }, (_, c) => `id${c}`) });
+    const identities = labelMatrix(many(1000), { label: 'one-hot' });
+    expect(identities.names).toEqual(['id3', 'id999']);
+    expect(Array.from(identities.values)).toEqual([0, 1, 1, 0, 0, 1]);
+    expect(identities.classColumns).toBe(2);
+    expect(labelMatrix(many(100), { label: 'one-hot' }).names).toHaveLength(100);
+  });
+
   it('works on generated datasets (face expressions: one-hot of 4, or Smiling + MouthOpen)', () => {
     const ds = generateDataset(makeFaceExpressionsGenerator({ identities: 20 }), { count: 40, size: 32, seed: 1, identities: 5 });
     const oneHot = labelMatrix(ds, { label: 'one-hot' });

@@ -28,20 +28,25 @@ export type LabelMatrixSpec = { attributes: string[] } | { label: 'one-hot' } | 
  *   in the order given (exclusive = false). An unknown name is an error listing the dataset's
  *   attribute names; a dataset without attributes is an error.
  * - `{ label: 'one-hot' }`: the one-hot encoding of `dataset.labels` over `dataset.labelNames`
- *   (exclusive = true). A dataset without labels (or label names), or a label outside
- *   0..K−1, is an error.
+ *   (exclusive = true); over the classes that occur only, in the names' order, when there are
+ *   more than MAX_ALL_CLASSES names (an identity label). A dataset without labels (or label
+ *   names), or a label outside 0..K−1, is an error.
  * - `{ label: 'one-hot', attributes: ['Eyeglasses'] }`: both, [one-hot | attributes] per row,
  *   names = labelNames then the attribute names, exclusive = false, classColumns = K. An
  *   attribute named like a class is an error (column names must be unique). An empty
  *   attribute list is plain one-hot.
  */
+/** Class labels with at most this many names keep a column for every class, drawn or not (digits, azimuths, expressions). */
+export const MAX_ALL_CLASSES = 100;
+
 export function labelMatrix(dataset: ImageDataset, spec: LabelMatrixSpec): LabelMatrix {
   const where = `labelMatrix of '${dataset.name}'`;
   const oneHot = !!spec && 'label' in spec && spec.label === 'one-hot';
   const attributes = spec && 'attributes' in spec && Array.isArray(spec.attributes) ? spec.attributes : undefined;
   // Mixed labels keep only the classes that occur: faces drawn with `identities: 10` carry 10 of the generator's 1000 identity names.
   if (oneHot && attributes && attributes.length > 0) return mixedMatrix(oneHotMatrix(dataset, where, true), attributeMatrix(dataset, attributes, where), where);
-  if (oneHot) return oneHotMatrix(dataset, where);
+  // So does a class label of more than MAX_ALL_CLASSES names: faces' 1000 identities are drawn a few at a time.
+  if (oneHot) return oneHotMatrix(dataset, where, (dataset.labelNames?.length ?? 0) > MAX_ALL_CLASSES);
   if (attributes) return attributeMatrix(dataset, attributes, where);
   throw new Error(`${where}: spec must be { attributes: string[] }, { label: 'one-hot' } or { label: 'one-hot', attributes: string[] }, got ${JSON.stringify(spec)}`);
 }

@@ -28,3 +28,5 @@ export * from './capabilities/judged-samples';
 export * from './capabilities/cumulative-manipulation';
 export * from './capabilities/code-factor-readout';
 export * from './label-swap-metrics';
+export * from './capabilities/exchange';
+export * from './exchange-metrics';

@@ -26,3 +26,11 @@ export function namedColumns(asked: unknown, names: readonly string[], spec: Nam
   if (columns.length === 0 || new Set(columns).size !== columns.length) throw new Error(`${spec.what}: option ${spec.option} must name distinct ${spec.plural}, got ${JSON.stringify(wanted)}`);
   return columns;
 }
+
+/** An integer option ≥ `min` (default `fallback` when absent); anything else is an error naming the metric and the option. */
+export function integerOption(asked: unknown, fallback: number, { what, option, min = 1 }: { what: string; option: string; min?: number }): number {
+  if (asked === undefined) return fallback;
+  const value = typeof asked === 'string' && asked.trim() !== '' ? Number(asked) : asked;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min) throw new Error(`${what}: option ${option} must be an integer ≥ ${min}, got ${JSON.stringify(asked)}`);
+  return value;
+}

@@ -11,7 +11,7 @@ import { inputsOf, mapBatches, type PreparedData } from '@disentangle/data';
 import type { EvaluationClassifier } from './evaluation-classifier';
 import { dci, mutualInformationGap, type FactorKind } from './disentanglement';
 import { switchOutputs, switchReferenceFor, switchRequests, switchesOn } from './capabilities/attribute-switch';
-import { column, correlation, encodeRows, partColumns, selectParts, type PartSelector } from './capabilities/codes';
+import { column, correlation, encodeRows, partColumns, partSelectorOf, selectParts, type PartSelector } from './capabilities/codes';
 import { removalCounterfactualMse } from './capabilities/counterfactuals';
 import { identityMseOf } from './capabilities/identity-preservation';
 import { accuracyByLabel, judgedMatches, judgeImages, judgeSummary } from './capabilities/judged';
@@ -20,6 +20,7 @@ import { hasCapability, requireCapability } from './capabilities/model-capabilit
 import { GENERATION_METRICS } from './generation-metrics';
 import { ATTRIBUTE_EDIT_METRICS } from './attribute-edit-metrics';
 import { LABEL_SWAP_METRICS } from './label-swap-metrics';
+import { EXCHANGE_METRICS } from './exchange-metrics';
 import { first, needFactors, needImages, needLabels } from './metric-checks';
 
 /** A trained judge as metrics use it. */
@@ -89,11 +90,7 @@ async function judgeInfo(context: MetricContext) {
 }
 
 function selectorOf(options: MetricOptions): PartSelector {
-  const parts = options.parts;
-  if (parts === undefined || parts === 'all') return 'all';
-  if (parts === 'label' || parts === 'free') return { role: parts };
-  if (typeof parts === 'string') return { name: parts };
-  throw new Error(`metric option parts must be 'label', 'free', 'all' or a block name, got ${JSON.stringify(parts)}`);
+  return partSelectorOf(options.parts);
 }
 
 function meanSquared(a: Float32Array, b: Float32Array): number {
@@ -215,25 +212,27 @@ export const METRICS: Record<string, MetricDefinition> = {
   mig: {
     id: 'mig',
     name: 'MIG',
-    description: "Mutual information gap (Chen et al. 2018) of the posterior means against the data's ground-truth factors (identity index left out).",
+    description:
+      "Mutual information gap (Chen et al. 2018) of the posterior means against the data's ground-truth factors (identity index left out). Option parts ('free', 'label', 'all' or a block name; default the whole code) keeps those code blocks; option factors: 'style' keeps only the factors with role 'style' (paper 000: MIG of z_u against the style factors; default every factor but the identity index).",
     higherIsBetter: true,
     requires: ['encode'],
     needsJudge: false,
     unavailable: needFactors,
-    async compute(context) {
-      return { value: mutualInformationGap(await groundTruthInput(context)).value, n: context.data.split.test.length };
+    async compute(context, options) {
+      return { value: mutualInformationGap(await groundTruthInput(context, options, 'mig')).value, n: context.data.split.test.length };
     },
   },
   dci: {
     id: 'dci',
     name: 'DCI disentanglement',
-    description: "DCI disentanglement (Eastwood & Williams 2018) of the posterior means against the data's ground-truth factors (identity index left out).",
+    description:
+      "DCI disentanglement (Eastwood & Williams 2018) of the posterior means against the data's ground-truth factors (identity index left out). Options parts and factors as for mig (default: the whole code against every factor but the identity index).",
     higherIsBetter: true,
     requires: ['encode'],
     needsJudge: false,
     unavailable: needFactors,
-    async compute(context) {
-      return { value: dci(await groundTruthInput(context)).disentanglement, n: context.data.split.test.length };
+    async compute(context, options) {
+      return { value: dci(await groundTruthInput(context, options, 'dci')).disentanglement, n: context.data.split.test.length };
     },
   },
   'knn-label-readout': {
@@ -369,6 +368,8 @@ export const METRICS: Record<string, MetricDefinition> = {
   ...GENERATION_METRICS,
   ...ATTRIBUTE_EDIT_METRICS,
   ...LABEL_SWAP_METRICS,
+  // Paper 000's exchange: Acc, MI(z_u; c), FID, and the true exchange (see exchange-metrics.ts).
+  ...EXCHANGE_METRICS,
 };
 
 /** The judge on images against their own labels (each binary label, or the class). */
@@ -395,16 +396,25 @@ function repeatRows(values: Float32Array, count: number, times: number): Float32
   return out;
 }
 
-async function groundTruthInput(context: MetricContext) {
-  const model = requireCapability(context.model, 'encode', 'ground-truth disentanglement');
+/**
+ * Test codes and factors for the ground-truth metrics. Defaults: the whole code, every factor
+ * but the identity index. Option parts keeps the chosen code blocks; option factors 'style'
+ * keeps the factors with role 'style'.
+ */
+async function groundTruthInput(context: MetricContext, options: MetricOptions = {}, what = 'ground-truth disentanglement') {
+  const model = requireCapability(context.model, 'encode', what);
   const { data } = context;
   const specs = data.dataset.factorSpecs!;
-  const keep = specs.flatMap((s, i) => (s.name === 'identity' ? [] : [i]));
+  if (options.factors !== undefined && options.factors !== 'style') throw new Error(`${what}: option factors must be 'style' (only the factors with role 'style'), or absent for every factor but the identity index; got ${JSON.stringify(options.factors)}`);
+  const keep = specs.flatMap((s, i) => ((options.factors === 'style' ? s.role !== 'style' : s.name === 'identity') ? [] : [i]));
+  if (keep.length === 0 && options.factors === 'style') throw new Error(`${what}: '${data.spec.dataset}' has no factor with role 'style' (factors: ${specs.map((s) => `${s.name}${s.role ? ` (${s.role})` : ''}`).join(', ')})`);
   const indices = data.split.test;
-  const codes = await encodeRows(model, data, indices);
+  const all = await encodeRows(model, data, indices);
+  const columns = options.parts === undefined ? undefined : partColumns(model, selectorOf(options));
+  const codes = columns ? Float32Array.from({ length: indices.length * columns.length }, (_, v) => all[Math.floor(v / columns.length) * model.codeWidth + columns[v % columns.length]]) : all;
   const factors = new Float32Array(indices.length * keep.length);
   indices.forEach((i, r) => keep.forEach((f, c) => (factors[r * keep.length + c] = data.dataset.factors![i * specs.length + f])));
-  return { codes, codeDim: model.codeWidth, factors, numFactors: keep.length, factorKinds: keep.map((f) => specs[f].kind as FactorKind) };
+  return { codes, codeDim: columns ? columns.length : model.codeWidth, factors, numFactors: keep.length, factorKinds: keep.map((f) => specs[f].kind as FactorKind) };
 }
 
 /** A metric by id, or an error listing the known ids. */

@@ -5,10 +5,11 @@
 import type { PaperDeclaration } from '../reproduce/declaration';
 import { caglowPaper } from './caglow';
 import { csvaePaper } from './csvae';
+import { cvaeGanPaper } from './cvae-gan';
 import { infomiPaper } from './infomi-vae';
 import { jdvaePaper } from './jdvae';
 
-export const PAPERS: readonly PaperDeclaration[] = [csvaePaper, caglowPaper, infomiPaper, jdvaePaper];
+export const PAPERS: readonly PaperDeclaration[] = [csvaePaper, caglowPaper, infomiPaper, jdvaePaper, cvaeGanPaper];
 
 /** `disentangle demo`: the declaration and budget that show controllable synthesis in a few minutes. */
 export const DEMO = { paper: csvaePaper.id, budget: 'demo' } as const;

@@ -82,7 +82,7 @@ export interface ClaimDeclaration {
   check: ClaimCheck;
 }
 
-export type FigureKind = 'reconstructions' | 'samples' | 'switches' | 'variety' | 'transfer' | 'latents' | 'variety-comparison' | 'manipulation' | 'code-traversal' | 'flip-comparison' | 'attribute-sweep' | 'attribute-grid' | 'swap-comparison';
+export type FigureKind = 'reconstructions' | 'samples' | 'switches' | 'variety' | 'transfer' | 'latents' | 'variety-comparison' | 'manipulation' | 'code-traversal' | 'flip-comparison' | 'attribute-sweep' | 'attribute-grid' | 'swap-comparison' | 'exchange-grid';
 
 export interface FigureDeclaration {
   id: string;
@@ -101,6 +101,8 @@ export interface FigureDeclaration {
   values?: number[];
   /** 'attribute-grid': the attributes combined (default every label). */
   attributes?: string[];
+  /** 'exchange-grid' (paper 000 Figs. 2–3): the classes the inputs are exchanged to, e.g. ['az0', 'az8'] (default 8 classes evenly spaced). */
+  targets?: string[];
 }
 
 /** How long and how one cell trains. */

@@ -8,6 +8,7 @@ import { writeLatentScatter } from '../figures/latent-scatter';
 import { conditionPatterns, writeCodeTraversal, writeManipulation } from '../figures/condition-figures';
 import { writeAttributeGrid, writeAttributeSweep, writeFlipComparison } from '../figures/attribute-code-figures';
 import { writeSwapComparison } from '../figures/swap-figures';
+import { exchangeTargets, writeExchangeGrid } from '../figures/exchange-figures';
 import { swapPairs } from '@disentangle/metrics';
 import type { ModelRegistry } from '../registry/model-registry';
 import { openModelRun, type OpenedRun } from '../runs/model-run';
@@ -68,6 +69,11 @@ export async function drawFigure(figure: FigureDeclaration, { registry, dir, dat
       case 'attribute-grid': {
         const reference = await switchReferenceFor(requireCapability(model, 'switchAttributes'), data);
         return await writeAttributeGrid(file, model, data, reference, test.slice(0, 6), figure.attributes ?? data.labelNames, { title: figure.title });
+      }
+      case 'exchange-grid': {
+        const targets = exchangeTargets(data, figure.targets);
+        const reference = await switchReferenceFor(requireCapability(model, 'switchAttributes'), data);
+        return await writeExchangeGrid(file, model, data, reference, test.slice(0, 6), targets, { title: figure.title });
       }
       case 'latents':
         return await writeLatentScatter(file, model, data);

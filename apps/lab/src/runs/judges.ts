@@ -23,12 +23,14 @@ export async function judgeFor(data: PreparedData, budget: JudgeBudget = {}, log
   // Mixed labels (a class and attributes, e.g. identity + Eyeglasses) need both heads, trained on
   // fresh images of the run's own identities (the same identity seed, the judge's own image seed).
   const task = data.exclusive ? 'label' : (data.classColumns ?? 0) > 0 ? 'label+attributes' : 'attributes';
+  // A class label that keeps only the drawn classes (faces' identities) is judged on fresh images of those same classes.
+  const drawnClasses = task === 'label+attributes' || (task === 'label' && data.labelNames.length < (data.dataset.labelNames?.length ?? 0));
   log(`judge for ${dataset} (${task}): loading or training (${budget.steps ?? 1000} steps)`);
   const judge = await loadOrTrainClassifier({
     dataset,
     task,
     steps: budget.steps ?? 1000,
-    data: { size: data.input.size, count: budget.count ?? 4000, seed: budget.seed ?? 1000, dir: data.spec.dir, ...(task === 'label+attributes' && data.spec.identities ? { identities: data.spec.identities, identitySeed: data.spec.identitySeed ?? data.spec.seed ?? 0 } : {}) },
+    data: { size: data.input.size, count: budget.count ?? 4000, seed: budget.seed ?? 1000, dir: data.spec.dir, ...(drawnClasses && data.spec.identities ? { identities: data.spec.identities, identitySeed: data.spec.identitySeed ?? data.spec.seed ?? 0 } : {}) },
   });
   return { classifier: judge.classifier, name: judge.metadata.name, accuracy: judge.metadata.accuracy };
 }

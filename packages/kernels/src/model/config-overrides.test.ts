@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkDataDecidedFields, nestConfigOverrides, overrideList, overrideNumber } from './config-overrides';
+import { checkDataDecidedFields, entryOverrides, nestConfigOverrides, overrideList, overrideNumber } from './config-overrides';
 
 const fail = (field: string, message: string): never => {
   throw new Error(`test config: ${field} ${message}`);
@@ -45,5 +45,16 @@ describe('checkDataDecidedFields', () => {
     expect(() => checkDataDecidedFields({ model: 'other' }, 'toy', environment, fail)).toThrow(/model is 'other', but this entry builds 'toy'/);
     expect(() => checkDataDecidedFields({ input: { kind: 'vector', dim: 3 } }, 'toy', environment, fail)).toThrow(/input is .*but the data is/);
     expect(() => checkDataDecidedFields({ labels: ['B'] }, 'toy', environment, fail)).toThrow(/labels are \["B"\], but the data has \["A"\]/);
+  });
+});
+
+describe('entryOverrides', () => {
+  const environment = { input: { kind: 'vector' as const, dim: 3 }, labels: ['A'], exclusive: false, seed: 0 };
+  it('nests the overrides, checks what the data decide, and names the package and model in every error', () => {
+    const { nested, fail } = entryOverrides('toy-zoo', 'toy', { zDim: '4', 'weights.gan': '2' }, environment, SPEC);
+    expect(nested).toEqual({ zDim: 4, weights: { gan: 2 } });
+    expect(() => fail('zDim', 'must be odd')).toThrow('toy-zoo config (toy): zDim must be odd');
+    expect(() => entryOverrides('toy-zoo', 'toy', { model: 'other' }, environment, SPEC)).toThrow(/^toy-zoo config \(toy\): model is 'other'/);
+    expect(() => entryOverrides('toy-zoo', 'toy', {}, environment, SPEC, { images: 'a conv net' })).toThrow('toy-zoo config (toy): input must be images (a conv net), but the data are vectors');
   });
 });

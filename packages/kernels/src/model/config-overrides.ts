@@ -90,3 +90,25 @@ export function checkDataDecidedFields(nested: Record<string, unknown>, model: s
   if ('input' in nested && !same(nested.input, environment.input)) fail('input', `is ${JSON.stringify(nested.input)}, but the data is ${JSON.stringify(environment.input)}`);
   if ('labels' in nested && !same(nested.labels, environment.labels)) fail('labels', `are ${JSON.stringify(nested.labels)}, but the data has ${JSON.stringify(environment.labels)}`);
 }
+
+/**
+ * The start every zoo's `resolveConfig` shares: a `fail` that names the package and the model
+ * ("jdvae config (pa1): zDim must be …"), the user's overrides nested by `spec`, the fields
+ * the data decide checked against `environment`, and — for conv nets — image data required.
+ */
+export function entryOverrides(
+  packageName: string,
+  model: string,
+  overrides: Record<string, unknown>,
+  environment: ModelEnvironment,
+  spec: Omit<OverrideSpec, 'owner'>,
+  { images }: { images?: string } = {},
+): { nested: Record<string, unknown>; fail: (field: string, message: string) => never } {
+  const fail = (field: string, message: string): never => {
+    throw new Error(`${packageName} config (${model}): ${field} ${message}`);
+  };
+  const nested = nestConfigOverrides(overrides, { ...spec, owner: model }, fail);
+  checkDataDecidedFields(nested, model, environment, fail);
+  if (images !== undefined && environment.input.kind !== 'image') fail('input', `must be images (${images}), but the data are ${environment.input.kind}s`);
+  return { nested, fail };
+}

@@ -10,6 +10,14 @@ export function encodeRows(model: GenerativeModel & Encodes, data: PreparedData,
 /** Which blocks of the code: by role ('label' / 'free'), by name, or all. */
 export type PartSelector = { role: 'label' | 'free' } | { name: string } | 'all';
 
+/** A metric's `parts` option as a selector: 'label', 'free', 'all' (also when undefined) or a block name; anything else is an error. */
+export function partSelectorOf(parts: unknown): PartSelector {
+  if (parts === undefined || parts === 'all') return 'all';
+  if (parts === 'label' || parts === 'free') return { role: parts };
+  if (typeof parts === 'string') return { name: parts };
+  throw new Error(`metric option parts must be 'label', 'free', 'all' or a block name, got ${JSON.stringify(parts)}`);
+}
+
 export function selectParts(model: Encodes, selector: PartSelector): CodePart[] {
   const parts = model.codeParts();
   const chosen = selector === 'all' ? parts : 'role' in selector ? parts.filter((p) => p.role === selector.role) : parts.filter((p) => p.name === selector.name);

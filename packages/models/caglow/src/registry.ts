@@ -5,8 +5,7 @@
  */
 import {
   loadModelWithConfig,
-  checkDataDecidedFields,
-  nestConfigOverrides,
+  entryOverrides,
   saveModelWithConfig,
   type CapabilityName,
   type GenerativeModel,
@@ -62,12 +61,7 @@ const OVERRIDES = {
 
 /** The user's overrides (plain or dotted: `flow.levels`, `weights.featureMatching`) plus what the data decide, validated. */
 export function resolveCaglowEntryConfig(model: CaglowModelName, overrides: Record<string, unknown>, environment: ModelEnvironment): CaglowConfig {
-  const fail = (field: string, message: string): never => {
-    throw new Error(`caglow config (${model}): ${field} ${message}`);
-  };
-  const nested = nestConfigOverrides(overrides, { ...OVERRIDES, owner: model }, fail);
-  checkDataDecidedFields(nested, model, environment, fail);
-  if (environment.input.kind !== 'image') fail('input', `must be images (a flow over NHWC images), but the data are ${environment.input.kind}s`);
+  const { nested } = entryOverrides('caglow', model, overrides, environment, OVERRIDES, { images: 'a flow over NHWC images' });
   return resolveCaglowConfig({
     ...(nested as Partial<CaglowConfigInput>),
     model,

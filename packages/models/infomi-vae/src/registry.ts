@@ -5,8 +5,7 @@
  */
 import {
   loadModelWithConfig,
-  checkDataDecidedFields,
-  nestConfigOverrides,
+  entryOverrides,
   saveModelWithConfig,
   type CapabilityName,
   type ModelEntry,
@@ -54,12 +53,7 @@ const SPEC = {
 
 /** The user's overrides (plain or dotted: `weights.gan`) plus what the data decide, validated. */
 export function resolveInfomiEntryConfig(model: InfomiModelName, overrides: Record<string, unknown>, environment: ModelEnvironment): InfomiConfig {
-  const fail = (field: string, message: string): never => {
-    throw new Error(`infomi-vae config (${model}): ${field} ${message}`);
-  };
-  const nested = nestConfigOverrides(overrides, { ...SPEC, owner: model }, fail);
-  checkDataDecidedFields(nested, model, environment, fail);
-  if (environment.input.kind !== 'image') fail('input', `must be images (E1, E2 and G are conv nets), but the data are ${environment.input.kind}s`);
+  const { nested, fail } = entryOverrides('infomi-vae', model, overrides, environment, SPEC, { images: 'E1, E2 and G are conv nets' });
   if (environment.exclusive || (environment.classColumns ?? 0) > 0) fail('labels', `must be independent binary attributes (z2 holds one scalar per attribute, 0 off, 1 on); the data's labels ${environment.labels.join(', ')} include an exclusive class`);
   return resolveInfomiConfig({
     ...(nested as Partial<InfomiConfigInput>),

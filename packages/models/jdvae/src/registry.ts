@@ -4,9 +4,8 @@
  * architecture before assigning the weights.
  */
 import {
+  entryOverrides,
   loadModelWithConfig,
-  checkDataDecidedFields,
-  nestConfigOverrides,
   saveModelWithConfig,
   type CapabilityName,
   type ModelEntry,
@@ -54,12 +53,7 @@ const SPEC = {
 
 /** The user's overrides (plain or dotted: `weights.beta`) plus what the data decide, validated. */
 export function resolveJdvaeEntryConfig(model: JdvaeModelName, overrides: Record<string, unknown>, environment: ModelEnvironment): JdvaeConfig {
-  const fail = (field: string, message: string): never => {
-    throw new Error(`jdvae config (${model}): ${field} ${message}`);
-  };
-  const nested = nestConfigOverrides(overrides, { ...SPEC, owner: model }, fail);
-  checkDataDecidedFields(nested, model, environment, fail);
-  if (environment.input.kind !== 'image') fail('input', `must be images (the encoder and decoder are conv nets), but the data are ${environment.input.kind}s`);
+  const { nested, fail } = entryOverrides('jdvae', model, overrides, environment, SPEC, { images: 'the encoder and decoder are conv nets' });
   if (environment.exclusive || (environment.classColumns ?? 0) > 0) fail('labels', `must be independent binary labels (each y_k is on or off, with its own features u_k); the data's labels ${environment.labels.join(', ')} include an exclusive class`);
   return resolveJdvaeConfig({
     ...(nested as Partial<JdvaeConfigInput>),
