@@ -1,7 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { ParameterStore, SeededRandom, TRAINING_FIXED_STATISTICS } from '@disentangle/kernels';
-import { batchNormalize, instanceNormalize, resizeSpatialCode } from '@disentangle/normalization';
+import { EVALUATION, ParameterStore, SeededRandom, TRAINING_FIXED_STATISTICS } from '@disentangle/kernels';
+import { adain, batchNormalize, instanceNormalize, resizeSpatialCode } from '@disentangle/normalization';
+import { expectNoLeak } from '@disentangle/kernels/testing';
+import { FreeCodeEncoder } from './networks/free-code-encoder';
+import { LabelMapping } from './networks/label-mapping';
+import { ModulatedDecoder } from './networks/modulated-decoder';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { upsampleTwice } from './networks/modulated-decoder';
 import { ModulatedNormalization } from './networks/modulated-normalization';
@@ -63,5 +67,47 @@ describe('paper 000 networks', () => {
     store.variables['d/embedding'].assign(tf.fill([4, 3], 0.5));
     expect(onClass(0)[0]).toBeCloseTo(onClass(2)[0], 4);
     expect(() => d.apply(x, tf.zeros([2, 4]) as tf.Tensor2D)).toThrow(/labels have 4 classes, expected 3/);
+  });
+
+  it('SPADE + AdaIN with random weights: value and gradients (h, map, style) match the block composed by hand from normalization\'s functions', () => {
+    const store = new ParameterStore(new SeededRandom(11), 'wiring');
+    const norm = new ModulatedNormalization(store, 'n', 3, [{ kind: 'spade', channels: 1 }, { kind: 'adain', width: 2 }], 4);
+    const r = new SeededRandom(12);
+    for (const v of Object.values(store.variables)) if (!store.isStatistic(v)) v.assign(r.normal(v.shape));
+    const w = (name: string) => store.variables[`n/${name}`] as unknown as tf.Tensor4D;
+    const conv = (x: tf.Tensor4D, name: string) => tf.add(tf.conv2d(x, w(`${name}/kernel`), 1, 'same'), w(`${name}/bias`)) as tf.Tensor4D;
+    const reference = (h: tf.Tensor4D, map: tf.Tensor4D, style: tf.Tensor2D) => {
+      // SPADE: BN's own affine (γ_bn, β_bn), then 1 + conv(a) and conv(a) from a = ReLU(conv(resize(m))).
+      const bn = tf.add(tf.mul(batchNormalize(h), w('spade0/norm/gamma')), w('spade0/norm/beta'));
+      const a = tf.relu(conv(resizeSpatialCode(map, 4, 4), 'spade0/shared'));
+      const spadeOut = tf.add(tf.mul(bn, tf.add(1, conv(a, 'spade0/gamma'))), conv(a, 'spade0/beta')) as tf.Tensor4D;
+      const adainOut = adain(h, tf.add(1, tf.matMul(style, w('adain1/gamma') as unknown as tf.Tensor2D)), tf.add(tf.matMul(style, w('adain1/beta') as unknown as tf.Tensor2D), w('adain1/betaBias')));
+      return conv(tf.concat([spadeOut, adainOut], 3) as tf.Tensor4D, 'reduce');
+    };
+    const h = r.normal([2, 4, 4, 3]) as tf.Tensor4D;
+    const map = r.normal([2, 2, 2, 1]) as tf.Tensor4D;
+    const style = r.normal([2, 2]) as tf.Tensor2D;
+    const weights = r.normal([2, 4, 4, 3]);
+    close(norm.apply(h, [map, style], TRAINING_FIXED_STATISTICS), reference(h, map, style), 1e-4);
+    const loss = (f: (a: tf.Tensor4D, b: tf.Tensor4D, c: tf.Tensor2D) => tf.Tensor) => (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor2D), weights));
+    const ours = tf.grads(loss((a, b, c) => norm.apply(a, [b, c], TRAINING_FIXED_STATISTICS)))([h, map, style]);
+    const theirs = tf.grads(loss(reference))([h, map, style]);
+    ours.forEach((g, i) => close(g, theirs[i], 1e-3));
+  });
+
+  it('every network frees the tensors it makes (f, the encoder, the decoder, D)', async () => {
+    const store = new ParameterStore(new SeededRandom(13), 'leaks');
+    const mapping = new LabelMapping(store, 'f', 3, [4], { kind: 'spatial', side: 2 });
+    const encoder = new FreeCodeEncoder(store, 'e', { size: 8, channels: 1, labelChannels: 1, stages: [4, 4], form: { kind: 'spatial', channels: 1 } });
+    const decoder = new ModulatedDecoder(store, 'd', { size: 8, channels: 1, inputWidth: 0, branches: [{ kind: 'spade', channels: 1 }, { kind: 'adain', width: 4 }], stages: [4, 4], spadeHidden: 4 });
+    const d = new ProjectionDiscriminator(store, 'p', { channels: 1, classes: 3, stages: [4, 4] });
+    const c = tf.cast(tf.oneHot(tf.tensor1d([0, 2], 'int32'), 3), 'float32') as tf.Tensor2D;
+    const x = new SeededRandom(14).uniform([2, 8, 8, 1]) as tf.Tensor4D;
+    const map = mapping.apply(c) as tf.Tensor4D;
+    const style = tf.zeros([2, 4]) as tf.Tensor2D;
+    await expectNoLeak(() => mapping.apply(c), 'f');
+    await expectNoLeak(() => encoder.apply(x, map, EVALUATION), 'the encoder');
+    await expectNoLeak(() => decoder.apply(2, [map, style], EVALUATION), 'the decoder');
+    await expectNoLeak(() => d.apply(x, c, true), 'D');
   });
 });
