@@ -19,6 +19,8 @@ export function packageVitestConfig({ testTimeout = 120_000 }: { testTimeout?: n
         '@disentangle/data': source('data'),
         '@disentangle/metrics': source('metrics'),
         '@disentangle/training': source('training'),
+        '@disentangle/sweep/testing': source('sweep', 'testing/index.ts'),
+        '@disentangle/sweep': source('sweep'),
         '@disentangle/csvae': model('csvae'),
         '@disentangle/caglow': model('caglow'),
         '@disentangle/infomi-vae': model('infomi-vae'),

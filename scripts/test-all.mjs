@@ -4,14 +4,19 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-// @disentangle/data's tests load Fashion-MNIST for real from Debian's dataset-fashion-mnist.
-// Install it when this machine can (root with apt-get); otherwise that test says what is missing.
-const FASHION_MNIST = '/usr/share/datasets/fashion-mnist';
-if (!existsSync(FASHION_MNIST) && process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0) {
-  console.log(`installing Debian's dataset-fashion-mnist into ${FASHION_MNIST} ...`);
+// Debian packages the tests use: @disentangle/data's tests load Fashion-MNIST for real from
+// dataset-fashion-mnist; the sweep tests start a throwaway loopback redis-server. Install what is
+// missing when this machine can (root with apt-get); otherwise those tests say what is missing.
+const DEBIAN_NEEDS = [
+  { package: 'dataset-fashion-mnist', present: () => existsSync('/usr/share/datasets/fashion-mnist') },
+  { package: 'redis-server', present: () => spawnSync('sh', ['-c', 'command -v redis-server && command -v redis-cli']).status === 0 },
+];
+const missing = DEBIAN_NEEDS.filter((need) => !need.present()).map((need) => need.package);
+if (missing.length && process.getuid?.() === 0 && spawnSync('sh', ['-c', 'command -v apt-get']).status === 0) {
+  console.log(`installing Debian's ${missing.join(', ')} ...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   spawnSync('apt-get', ['update'], { stdio: 'inherit', env });
-  spawnSync('apt-get', ['install', '-y', 'dataset-fashion-mnist'], { stdio: 'inherit', env });
+  spawnSync('apt-get', ['install', '-y', '--no-install-recommends', ...missing], { stdio: 'inherit', env });
 }
 
 const pnpm = ['--yes', 'pnpm@9.15.9', 'exec', 'turbo', 'run', 'typecheck', 'test', '--concurrency=1'];

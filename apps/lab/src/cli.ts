@@ -15,7 +15,9 @@ import { addModelsCommand } from './commands/models';
 import { addReproduceCommand } from './commands/reproduce';
 import { addSampleCommand } from './commands/sample';
 import { addSwapCommand } from './commands/swap';
+import { addSweepCommand } from './commands/sweep';
 import { addTrainCommand } from './commands/train';
+import { addWorkerCommand } from './commands/worker';
 
 const program = new Command()
   .name('disentangle')
@@ -30,6 +32,8 @@ addSampleCommand(program);
 addSwapCommand(program);
 addEvalCommand(program);
 addReproduceCommand(program);
+addSweepCommand(program);
+addWorkerCommand(program);
 addDataCommand(program);
 addBenchCommand(program);
 

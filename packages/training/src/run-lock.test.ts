@@ -5,8 +5,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { acquireRunLock, LOCK_FILE, RunLockedError } from './run-lock';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { acquireRunLock, assertRunUnlocked, LOCK_FILE, LOCK_HEARTBEAT_MS, REMOTE_LOCK_STALE_MS, RunLockedError } from './run-lock';
 import { RunDirectory } from './run-directory';
 import { train } from './trainer';
 
@@ -70,5 +70,37 @@ describe('the run lock', () => {
     expect(JSON.parse(await fs.readFile(lockPath, 'utf8')).pid).toBe(process.pid);
     await lock.release();
     await expect(fs.stat(lockPath)).rejects.toThrow();
+  });
+
+  it("treats another host's lock as live while it is touched, and as stale after 5 minutes untouched (a sweep worker on a lost machine)", async () => {
+    const lockPath = path.join(run.path, LOCK_FILE);
+    await fs.writeFile(lockPath, JSON.stringify({ pid: 4242, host: 'gpu-box-7', since: '2026-12-01T00:00:00.000Z' }));
+    const error = await acquireRunLock(run.path).catch((e: Error) => e);
+    expect(error).toBeInstanceOf(RunLockedError);
+    expect((error as Error).message).toContain('process 4242 on host gpu-box-7');
+    await expect(assertRunUnlocked(run.path)).rejects.toThrow(RunLockedError);
+
+    const untouched = new Date(Date.now() - REMOTE_LOCK_STALE_MS - 5000);
+    await fs.utimes(lockPath, untouched, untouched);
+    await expect(assertRunUnlocked(run.path)).resolves.toBeUndefined();
+    const warnings: string[] = [];
+    const lock = await acquireRunLock(run.path, (m) => warnings.push(m));
+    expect(warnings[0]).toMatch(new RegExp(`taking over the stale lock .* \\(host gpu-box-7 has not touched it for 30\\d s\\)`));
+    await lock.release();
+  });
+
+  it('keeps touching its own lock while it holds it', async () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
+    try {
+      const lock = await acquireRunLock(run.path);
+      const lockPath = path.join(run.path, LOCK_FILE);
+      const old = new Date(Date.now() - 3_600_000);
+      await fs.utimes(lockPath, old, old);
+      vi.advanceTimersByTime(LOCK_HEARTBEAT_MS + 10);
+      await vi.waitFor(async () => expect((await fs.stat(lockPath)).mtimeMs).toBeGreaterThan(old.getTime() + 1000), { timeout: 2000, interval: 20 });
+      await lock.release();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -7,7 +7,9 @@
  * The lock is created complete and atomically: written to a temporary file, then hard-linked
  * to `.lock` (link fails when `.lock` exists), so no reader ever sees it half-written. On
  * Linux the owner's start time (from /proc) is recorded too, so a pid reused by an unrelated
- * process after a crash does not keep the lock alive.
+ * process after a crash does not keep the lock alive. A host cannot see another host's
+ * processes, so the owner touches the lock every 30 s, and a lock of another host left
+ * untouched for 5 minutes is stale too (sweep workers on several machines share a store).
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -17,6 +19,10 @@ import path from 'node:path';
 import { processIsAlive } from '@disentangle/kernels';
 
 export const LOCK_FILE = '.lock';
+/** The owner touches its lock this often, so that a host that cannot see its process can tell it lives. */
+export const LOCK_HEARTBEAT_MS = 30_000;
+/** A lock of another host untouched for this long is stale: its trainer died or lost the store (a sweep worker on a lost machine). */
+export const REMOTE_LOCK_STALE_MS = 5 * 60_000;
 
 export interface RunLockOwner {
   pid: number;
@@ -57,9 +63,9 @@ function processStartTime(pid: number): number | undefined {
   }
 }
 
-/** Whether the lock's owner still runs (on another host: assumed so, it cannot be checked). */
-function ownerIsAlive(owner: RunLockOwner): boolean {
-  if (owner.host !== os.hostname()) return true;
+/** Whether the lock's owner still runs (on another host: whether it touched the lock lately). */
+function ownerIsAlive(owner: RunLockOwner, touchedMs: number): boolean {
+  if (owner.host !== os.hostname()) return Date.now() - touchedMs < REMOTE_LOCK_STALE_MS;
   if (!processIsAlive(owner.pid)) return false;
   const start = processStartTime(owner.pid);
   return owner.processStart === undefined || start === undefined || start === owner.processStart;
@@ -102,9 +108,15 @@ export async function acquireRunLock(runPath: string, onWarning: (message: strin
     for (let attempt = 0; attempt < 3; attempt++) {
       try {
         await fs.link(temp, lockPath);
+        const heartbeat = setInterval(() => {
+          const now = new Date();
+          fs.utimes(lockPath, now, now).catch(() => {});
+        }, LOCK_HEARTBEAT_MS);
+        heartbeat.unref();
         return {
           path: lockPath,
           release: async () => {
+            clearInterval(heartbeat);
             const current = await fs.readFile(lockPath, 'utf8').catch(() => undefined);
             if (current === text) await fs.rm(lockPath, { force: true });
           },
@@ -112,11 +124,12 @@ export async function acquireRunLock(runPath: string, onWarning: (message: strin
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       }
-      const existing = await fs.readFile(lockPath, 'utf8').catch(() => undefined);
+      const existing = await readLock(lockPath);
       if (existing === undefined) continue; // released meanwhile: try again
-      const other = parseOwner(existing);
-      if (other && ownerIsAlive(other)) throw new RunLockedError(lockPath, other);
-      onWarning(`taking over the stale lock ${lockPath} (${other ? `process ${other.pid} is gone` : 'unreadable'})`);
+      const other = parseOwner(existing.text);
+      if (other && ownerIsAlive(other, existing.touchedMs)) throw new RunLockedError(lockPath, other);
+      const gone = other && other.host !== os.hostname() ? `host ${other.host} has not touched it for ${Math.round((Date.now() - existing.touchedMs) / 1000)} s` : other ? `process ${other.pid} is gone` : 'unreadable';
+      onWarning(`taking over the stale lock ${lockPath} (${gone})`);
       await fs.rm(lockPath, { force: true });
     }
     throw new Error(`cannot take the lock ${lockPath}: another process keeps taking it`);
@@ -128,7 +141,17 @@ export async function acquireRunLock(runPath: string, onWarning: (message: strin
 /** Throws a `RunLockedError` when a live process holds the lock of `runPath` (e.g. before deleting the run). */
 export async function assertRunUnlocked(runPath: string): Promise<void> {
   const lockPath = path.join(runPath, LOCK_FILE);
-  const existing = await fs.readFile(lockPath, 'utf8').catch(() => undefined);
-  const other = existing === undefined ? undefined : parseOwner(existing);
-  if (other && ownerIsAlive(other) && !(other.pid === process.pid && other.host === os.hostname())) throw new RunLockedError(lockPath, other);
+  const existing = await readLock(lockPath);
+  const other = existing === undefined ? undefined : parseOwner(existing.text);
+  if (other && ownerIsAlive(other, existing!.touchedMs) && !(other.pid === process.pid && other.host === os.hostname())) throw new RunLockedError(lockPath, other);
+}
+
+/** The lock's text and when it was last touched, or undefined when there is none. */
+async function readLock(lockPath: string): Promise<{ text: string; touchedMs: number } | undefined> {
+  try {
+    const [text, stat] = await Promise.all([fs.readFile(lockPath, 'utf8'), fs.stat(lockPath)]);
+    return { text, touchedMs: stat.mtimeMs };
+  } catch {
+    return undefined;
+  }
 }

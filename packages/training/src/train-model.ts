@@ -42,6 +42,8 @@ export interface TrainModelOptions {
   timeBudgetSeconds?: number;
   label?: string;
   progressStream?: NodeJS.WriteStream;
+  /** After each step (see `train`'s `onStep`). */
+  onStep?: TrainerOptions['onStep'];
   /** Resume from the checkpoint of exactly this step (see `train`'s `fromStep`). */
   fromStep?: number;
   /** Told about skipped checkpoints, missing optimizer state, stale locks (default console.warn). */
@@ -92,6 +94,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
       timeBudgetSeconds: options.timeBudgetSeconds,
       label: options.label ?? model.name,
       progressStream: options.progressStream,
+      onStep: options.onStep,
       fromStep: options.fromStep,
       onWarning: options.onWarning,
       beforeLatest: options.beforeLatest,

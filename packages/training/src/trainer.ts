@@ -75,6 +75,8 @@ interface CommonTrainerOptions {
   beforeStep?: (step: number) => void;
   /** Where the progress bar writes (default stderr); tests pass a sink. */
   progressStream?: NodeJS.WriteStream;
+  /** Called after each step with the step reached, the total and its loss terms (e.g. a job queue's progress). */
+  onStep?: (step: number, totalSteps: number, values: Record<string, number>) => void;
   /** Told when a checkpoint lacks an optimizer's state, is skipped, or a stale lock is taken over (default console.warn). */
   onWarning?: (message: string) => void;
   /**
@@ -363,6 +365,7 @@ async function loop(
       if (Object.values(values).some((v) => !Number.isFinite(v))) throw new NonFiniteLossError(step, values, await savedSteps(run));
       last = values;
       bar.update(step, values);
+      options.onStep?.(step, totalSteps, values);
       // Let pending signal handlers run: tensor reads resolve as microtasks, so without a
       // turn of the event loop a Ctrl-C would wait for the next file write.
       await signals.poll();

@@ -36,10 +36,15 @@ export function parseNonNegativeInt(value: string): number {
   return n;
 }
 
-/** Adds --backend, --threads and --seed to a command. */
-export function withCommonOptions(command: Command): Command {
+/** Adds --backend and --threads to a command (seeds come with its jobs: `sweep`, `worker`). */
+export function withBackendOptions(command: Command): Command {
   return command
     .option('--backend <name>', `tfjs backend: ${BACKENDS.join(' | ')}`, parseBackend, 'auto' as BackendRequest)
-    .option('--threads <n>', 'wasm threads (default: as many as work reliably)', parsePositiveInt)
+    .option('--threads <n>', 'wasm threads (default: as many as work reliably)', parsePositiveInt);
+}
+
+/** Adds --backend, --threads and --seed to a command. */
+export function withCommonOptions(command: Command): Command {
+  return withBackendOptions(command)
     .option('--seed <n>', 'random seed; the same seed on the same backend repeats a run', parseNonNegativeInt, 0);
 }

@@ -10,10 +10,11 @@
  */
 import type { Command } from 'commander';
 import { initBackend } from '@disentangle/kernels';
-import { PAPERS, paperById } from '../papers';
+import { loadPapers, PAPERS, paperById } from '../papers';
 import { loadModelRegistry } from '../registry/model-registry';
 import { reproducePaper } from '../reproduce/runner';
 import { publishReproduction } from '../reproduce/publish';
+import type { PaperDeclaration } from '../reproduce/declaration';
 import { withCommonOptions, type CommonOptions } from './common-options';
 
 interface ReproduceCommandOptions extends CommonOptions {
@@ -28,8 +29,8 @@ interface ReproduceCommandOptions extends CommonOptions {
 
 const commaList = (value: string): string[] => value.split(',').map((v) => v.trim()).filter(Boolean);
 
-export function listPapers(): string {
-  return PAPERS.map((p) => [`${p.id.padEnd(8)} ${p.title} (shared/papers/${p.file})`, ...Object.entries(p.budgets).map(([name, b]) => `           --budget ${name.padEnd(6)} ${b.description}`)].join('\n')).join('\n');
+export function listPapers(papers: readonly PaperDeclaration[] = PAPERS): string {
+  return papers.map((p) => [`${p.id.padEnd(8)} ${p.title} (shared/papers/${p.file})`, ...Object.entries(p.budgets).map(([name, b]) => `           --budget ${name.padEnd(6)} ${b.description}`)].join('\n')).join('\n');
 }
 
 /** The command line that repeats a reproduction (printed in its report). */
@@ -52,11 +53,12 @@ export function addReproduceCommand(program: Command): void {
     .option('--runs-dir <dir>', 'where runs and the report are written', 'runs')
     .option('--publish <dir>', 'also copy the report, figures, reconstructions and weights to <dir>/<paper>.md and <dir>/<paper>/');
   withCommonOptions(command).action(async (paperId: string | undefined, options: ReproduceCommandOptions) => {
+    const papers = await loadPapers();
     if (options.list || !paperId) {
-      process.stdout.write(`${listPapers()}\n`);
+      process.stdout.write(`${listPapers(papers)}\n`);
       return;
     }
-    const paper = paperById(paperId);
+    const paper = paperById(paperId, papers);
     const budget = options.budget ?? (options.quick ? 'quick' : 'full');
     const registry = await loadModelRegistry();
     const backend = await initBackend({ backend: options.backend, threads: options.threads });

@@ -15,6 +15,8 @@ export interface ClaimResult {
   verdict: Verdict;
   /** The numbers behind the verdict, in words. */
   detail: string;
+  /** A sweep's verdict of each seed on its own numbers (the verdict above is on the means). */
+  perSeed?: { seed: number; verdict: Verdict }[];
 }
 
 /** A table's numbers: cells[model][columnKey]. */

@@ -12,7 +12,7 @@ import { checkpointDirName, loadLatestCheckpoint, OPTIMIZER_PREFIX, RunDirectory
 import * as tf from '@tensorflow/tfjs-core';
 import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import type { Reproduction } from './runner';
 
 async function copyDir(from: string, to: string, keep: (name: string) => boolean = () => true): Promise<void> {
@@ -21,19 +21,24 @@ async function copyDir(from: string, to: string, keep: (name: string) => boolean
   for (const name of await readdir(from)) if (keep(name)) await copyFile(join(from, name), join(to, name));
 }
 
-/** Copies the reproduction in `dir` to `out`; returns the report's new path. */
-export async function publishReproduction(dir: string, out: string, paper: string): Promise<string> {
+/**
+ * Copies the reproduction in `dir` to `out`; returns the report's new path. `keepRun` picks
+ * the runs whose pictures and weights are copied (default all; a sweep keeps its first
+ * seed's, the ones its report shows).
+ */
+export async function publishReproduction(dir: string, out: string, paper: string, keepRun: (run: Reproduction['runs'][number]) => boolean = () => true): Promise<string> {
   const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as Reproduction;
   const target = resolve(out, paper);
   await rm(target, { recursive: true, force: true });
   await copyDir(join(dir, 'figures'), join(target, 'figures'));
   let report = await readFile(join(dir, 'report.md'), 'utf8');
   report = report.replace(/\]\(figures\//g, `](${paper}/figures/`);
-  for (const cell of results.runs) {
-    const name = basename(cell.run);
-    await copyDir(join(cell.run, 'images'), join(target, 'runs', name), (f) => f.endsWith('.png') || f.endsWith('.svg'));
+  for (const cell of results.runs.filter(keepRun)) {
+    // A sweep's runs sit in seed-<s>/ folders: the path below the reproduction keeps them apart.
+    const name = relative(dir, cell.run).split(sep).join('/');
+    await copyDir(join(cell.run, 'images'), join(target, 'runs', ...name.split('/')), (f) => f.endsWith('.png') || f.endsWith('.svg'));
     report = report.split(`](${name}/images/`).join(`](${paper}/runs/${name}/`);
-    await publishWeights(cell.run, join(target, 'weights', name), { commands: results.commands ?? [results.command], note: 'the calls that trained this reproduction, in order (later calls reuse the runs earlier ones finished)', steps: cell.step, seed: cell.budget && results.datasets[cell.dataset]?.spec.seed, run: name });
+    await publishWeights(cell.run, join(target, 'weights', ...name.split('/')), { commands: results.commands ?? [results.command], note: 'the calls that trained this reproduction, in order (later calls reuse the runs earlier ones finished)', steps: cell.step, seed: cell.seed ?? results.datasets[cell.dataset]?.spec.seed, run: name });
   }
   await writeFileAtomic(join(resolve(out), `${paper}.md`), report);
   await copyFile(join(dir, 'results.json'), join(target, 'results.json'));

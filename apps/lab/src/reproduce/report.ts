@@ -8,7 +8,8 @@ import { metricById, type MetricResult } from '@disentangle/metrics';
 import { existsSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { higherIsBetterIn, type PaperDeclaration, type TableDeclaration } from './declaration';
-import { calibratedColumns, type Reproduction } from './runner';
+import { calibratedColumns } from './cells';
+import type { Reproduction } from './runner';
 
 export function formatValue(value: number | undefined, format: TableDeclaration['format']): string {
   if (value === undefined || !Number.isFinite(value)) return '–';
@@ -16,8 +17,12 @@ export function formatValue(value: number | undefined, format: TableDeclaration[
   return value.toFixed(typeof format === 'number' ? format : 4);
 }
 
-function cell(result: MetricResult | undefined, paperValue: number | undefined, format: TableDeclaration['format']): string {
-  const ours = formatValue(result?.value, format);
+/** A sweep's mean carries the spread of its seeds. */
+type MaybeSpread = MetricResult & { spread?: { std: number; seeds: number } };
+
+function cell(result: MaybeSpread | undefined, paperValue: number | undefined, format: TableDeclaration['format'], seeds?: number): string {
+  const spread = result?.spread;
+  const ours = spread ? `${formatValue(result.value, format)} ± ${formatValue(spread.std, format)}${spread.seeds !== seeds ? ` (n=${spread.seeds})` : ''}` : formatValue(result?.value, format);
   return paperValue === undefined ? ours : `${ours} (paper ${formatValue(paperValue, format)})`;
 }
 
@@ -37,8 +42,10 @@ export function renderReport(paper: PaperDeclaration, r: Reproduction, dir: stri
   lines.push(`# ${paper.title} — reproduced on our data${quick ? ` (${r.budget.name} budget)` : ''}`, '');
   const earlier = (r.commands ?? []).filter((c) => c !== r.command);
   lines.push(`Command: \`${r.command}\`  `);
-  if (earlier.length) lines.push(`Earlier calls, whose finished runs this report reuses: ${earlier.map((c) => `\`${c}\``).join(', ')}  `);
+  if (earlier.length) lines.push(`${r.seeds ? 'The sweep, before it (one worker per machine)' : 'Earlier calls, whose finished runs this report reuses'}: ${earlier.map((c) => `\`${c}\``).join(', ')}  `);
   lines.push(`Machine: ${r.machine}  `, `Wall time of this call: ${(r.seconds / 60).toFixed(1)} min  `, `Budget: ${r.budget.description}`, '');
+  if (r.sweep) lines.push(`Sweep: ${r.sweep.jobs} jobs, ${(r.sweep.wallSeconds / 60).toFixed(1)} min from the first step to the last job's end, ${(r.sweep.trainingSeconds / 60).toFixed(1)} min of training summed over the runs`, '');
+  if (r.seeds) lines.push(`> **Seeds ${r.seeds.join(', ')}** (n = ${r.seeds.length}): each number is the mean ± the sample standard deviation over the seeds (n is shown where fewer seeds had a number). Claims are judged on the means, and on each seed's own numbers.`, '');
   if (quick) lines.push(`> **${r.budget.name} budget**: ${r.budget.name === 'quick' ? 'a smoke test of the whole pipeline. Its models are barely trained; do not read the numbers as results.' : r.budget.description}`, '');
 
   lines.push('## Setup', '');
@@ -53,7 +60,7 @@ export function renderReport(paper: PaperDeclaration, r: Reproduction, dir: stri
   lines.push('| run | steps | batch | lr | schedule | options | training minutes |', '|---|---|---|---|---|---|---|');
   for (const run of r.runs) {
     const b = run.budget;
-    lines.push(`| ${run.dataset}-${run.model} | ${run.step} | ${b.batch ?? 'paper'} | ${b.learningRate ?? 'paper'} | ${b.schedule ?? 'scaled'} | ${b.options && Object.keys(b.options).length ? `\`${JSON.stringify(b.options)}\`` : ''} | ${((run.trainingSeconds ?? run.seconds) / 60).toFixed(1)} |`);
+    lines.push(`| ${run.seed === undefined ? '' : `seed ${run.seed} `}${run.dataset}-${run.model} | ${run.step} | ${b.batch ?? 'paper'} | ${b.learningRate ?? 'paper'} | ${b.schedule ?? 'scaled'} | ${b.options && Object.keys(b.options).length ? `\`${JSON.stringify(b.options)}\`` : ''} | ${((run.trainingSeconds ?? run.seconds) / 60).toFixed(1)} |`);
   }
   lines.push('');
   if (r.skipped?.length) {
@@ -72,7 +79,7 @@ export function renderReport(paper: PaperDeclaration, r: Reproduction, dir: stri
     lines.push(`| ${headers.join(' | ')} |`, `|${headers.map(() => '---').join('|')}|`);
     for (const model of table.rows) {
       const values = table.columns.map((c) => {
-        const text = cell(result.cells[model]?.[c.key], table.paper?.[model]?.[c.key], table.format);
+        const text = cell(result.cells[model]?.[c.key], table.paper?.[model]?.[c.key], table.format, r.seeds?.length);
         return table.rows.length > 1 && bestRow(table, result.cells, c.key) === model ? `**${text}**` : text;
       });
       lines.push(`| ${model} | ${values.join(' | ')} |`);
@@ -105,7 +112,10 @@ export function renderReport(paper: PaperDeclaration, r: Reproduction, dir: stri
   if (r.claims.length) {
     lines.push('## Claims', '');
     lines.push('Each verdict is computed from the numbers above.', '');
-    for (const claim of r.claims) lines.push(`- **${claim.verdict}** — "${claim.quote}" (${claim.source}). ${claim.detail}`);
+    for (const claim of r.claims) {
+      const perSeed = claim.perSeed ? ` Per seed: holds in ${claim.perSeed.filter((s) => s.verdict === 'holds').length}/${claim.perSeed.length} (${claim.perSeed.map((s) => `seed ${s.seed} ${s.verdict === 'holds' ? '✓' : s.verdict === 'does not hold' ? '✗' : '?'}`).join(', ')}).` : '';
+      lines.push(`- **${claim.verdict}** — "${claim.quote}" (${claim.source}). ${claim.detail}${perSeed}`);
+    }
     lines.push('');
   }
 
@@ -114,10 +124,11 @@ export function renderReport(paper: PaperDeclaration, r: Reproduction, dir: stri
     for (const figure of r.figures) lines.push(`**${figure.title}**`, '', `![${figure.id}](${figure.file})`, '');
   }
 
-  const reconstructions = r.runs.filter((run) => existsSync(join(run.run, 'images', 'reconstructions.png')));
+  // A sweep shows its first seed's reconstructions.
+  const reconstructions = r.runs.filter((run) => (r.seeds === undefined || run.seed === r.seeds[0]) && existsSync(join(run.run, 'images', 'reconstructions.png')));
   if (reconstructions.length) {
     lines.push('## Reconstructions', '', 'Test inputs (odd rows) above each model\'s reconstructions through the posterior mean (even rows). A model that draws the average face cannot test a claim about switching attributes.', '');
-    for (const run of reconstructions) lines.push(`**${run.dataset} — ${run.model}** (step ${run.step})`, '', `![${run.dataset}-${run.model}](${relative(dir, join(run.run, 'images', 'reconstructions.png'))})`, '');
+    for (const run of reconstructions) lines.push(`**${run.dataset} — ${run.model}** (step ${run.step}${run.seed === undefined ? '' : `, seed ${run.seed}`})`, '', `![${run.dataset}-${run.model}](${relative(dir, join(run.run, 'images', 'reconstructions.png'))})`, '');
   }
   return `${lines.join('\n')}\n`;
 }

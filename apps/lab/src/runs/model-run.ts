@@ -70,6 +70,8 @@ export interface TrainRunOptions {
   /** Write reconstructions, samples and switches into images/ (default true). */
   pictures?: boolean;
   progressStream?: NodeJS.WriteStream;
+  /** After each training step: the step reached and the total (a sweep worker's job progress). */
+  onStep?: (step: number, totalSteps: number) => void;
   label?: string;
   /** Resume from the checkpoint of exactly this step (`--from-step`); later checkpoints are deleted. */
   fromStep?: number;
@@ -163,6 +165,7 @@ export async function trainModelRun(o: TrainRunOptions): Promise<ModelRun> {
       timeBudgetSeconds: o.seconds,
       label: o.label ?? `${entry.name} ${o.name}`,
       progressStream: o.progressStream,
+      onStep: o.onStep,
       fromStep: o.fromStep,
       onWarning: (message) => log(`warning: ${message}`),
     });
