@@ -43,15 +43,27 @@ export interface CellJobResult {
 export function createCellJobHandler(o: CellJobHandlerOptions): JobHandler<CellJobData, CellJobResult> {
   const log = o.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const waitMs = o.retryWaitMs ?? 15_000;
-  // Data and judges of the last (paper, budget, seed): consecutive jobs of a sweep share them.
-  let cached: { key: string; source: DataSource } | undefined;
-  const sourceFor = (paper: PaperDeclaration, job: CellJobData) => {
+  // Data and judges per (paper, budget, seed), shared by consecutive and concurrent jobs; a
+  // source no job uses is dropped once more than `keep` are held.
+  const sources = new Map<string, { source: DataSource; users: number }>();
+  const keep = 2;
+  const acquire = (paper: PaperDeclaration, job: CellJobData) => {
     const key = `${job.paper}|${job.budget}|${job.seed}`;
-    if (cached?.key !== key) {
-      if (cached) for (const judge of cached.source.judges.values()) judge.then((j) => j.classifier.dispose(), () => {});
-      cached = { key, source: createDataSource(paper, job.budget, job.seed, log) };
+    let held = sources.get(key);
+    if (!held) {
+      held = { source: createDataSource(paper, job.budget, job.seed, log), users: 0 };
+      sources.set(key, held);
     }
-    return cached.source;
+    held.users++;
+    sources.delete(key);
+    sources.set(key, held); // most recently used last
+    for (const [other, entry] of sources) {
+      if (sources.size <= keep) break;
+      if (entry.users > 0) continue;
+      sources.delete(other);
+      for (const judge of entry.source.judges.values()) judge.then((j) => j.classifier.dispose(), () => {});
+    }
+    return { source: held.source, release: () => void held!.users-- };
   };
 
   return async (job: SweepJob<CellJobData>, control: JobControl) => {
@@ -69,9 +81,10 @@ export function createCellJobHandler(o: CellJobHandlerOptions): JobHandler<CellJ
       if (!(await finished(cellRunPath(dir, source), cellBudget(plan.budget, source.dataset, source.model).steps))) return control.defer(waitMs, `waiting for its source run ${source.dataset}-${source.model} (seed ${d.seed}) to finish`);
     }
     log(`${job.name}: try ${control.attempt}, ${d.training.steps} steps`);
+    const { source, release } = acquire(paper, d);
     try {
       const { run, numbers } = await runCell(
-        { paper, budgetName: d.budget, registry: o.registry, dir, seed: d.seed, backend: o.backend, source: sourceFor(paper, d), log, progressStream: o.progressStream, checkpointEvery: o.checkpointEvery, onStep: (step, total) => control.progress(step, total) },
+        { paper, budgetName: d.budget, registry: o.registry, dir, seed: d.seed, backend: o.backend, source, log, progressStream: o.progressStream, checkpointEvery: o.checkpointEvery, onStep: (step, total) => control.progress(step, total) },
         cell,
         d.metrics,
       );
@@ -85,6 +98,8 @@ export function createCellJobHandler(o: CellJobHandlerOptions): JobHandler<CellJ
       // This worker is stopping (SIGINT/SIGTERM): the checkpoint is saved; give the job back for any worker.
       if (error instanceof TrainingInterruptedError) return control.defer(0, `worker stopped by ${error.signal} at step ${error.step}`);
       throw error;
+    } finally {
+      release();
     }
   };
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { initBackend } from './init-backend';
+import { initBackend, requestHardwareAdapter, softwareAdapterReason } from './init-backend';
 
 describe('initBackend', () => {
   it('explains why tfjs-node is skipped when it is not installed', async () => {
@@ -33,5 +33,25 @@ describe('initBackend', () => {
 
   it('rejects an unknown backend name', async () => {
     await expect(initBackend({ backend: 'metal' as never })).rejects.toThrow(/unknown backend 'metal'/);
+  });
+
+  it('tells a software WebGPU adapter (lavapipe, SwiftShader, a fallback) from a GPU', () => {
+    // What Dawn reports for Mesa 25's lavapipe on the CPU machines (shared/PLATFORM.md) and for real GPUs.
+    expect(softwareAdapterReason({ info: { vendor: 'mesa', architecture: 'software', device: 'llvmpipe-15.0.7 (LLVM 15.0.7, 256 bits)' } })).toBe("its architecture is 'software'");
+    expect(softwareAdapterReason({ info: { vendor: 'mesa', device: 'llvmpipe (LLVM 15.0.7, 256 bits)' } })).toBe('llvmpipe is a software renderer');
+    expect(softwareAdapterReason({ info: { vendor: 'google', device: 'SwiftShader Device (Subzero)' } })).toBe('SwiftShader is a software renderer');
+    expect(softwareAdapterReason({ info: { vendor: 'nvidia', device: 'NVIDIA H200' }, isFallbackAdapter: true })).toBe('a fallback adapter');
+    expect(softwareAdapterReason({ info: { vendor: 'nvidia', architecture: 'hopper', device: 'NVIDIA H200', description: 'NVIDIA H200' } })).toBeUndefined();
+    expect(softwareAdapterReason({ info: { vendor: 'amd', architecture: 'rdna-3', device: 'AMD Radeon RX 7900 XTX' } })).toBeUndefined();
+    expect(softwareAdapterReason({})).toBeUndefined();
+  });
+
+  it('auto refuses a software adapter with the reason and the way round it; --backend webgpu takes it', async () => {
+    const lavapipe = { requestAdapter: async () => ({ info: { vendor: 'mesa', architecture: 'software', device: 'llvmpipe-15.0.7' } }) };
+    await expect(requestHardwareAdapter(lavapipe)).rejects.toThrow("only a software adapter (mesa llvmpipe-15.0.7: its architecture is 'software'), slower than wasm on the CPU; --backend webgpu uses it anyway");
+    await expect(requestHardwareAdapter(lavapipe, { allowSoftware: true })).resolves.toMatchObject({ info: { device: 'llvmpipe-15.0.7' } });
+    const gpu = { requestAdapter: async () => ({ info: { vendor: 'nvidia', architecture: 'hopper', device: 'NVIDIA H200' } }) };
+    await expect(requestHardwareAdapter(gpu)).resolves.toMatchObject({ info: { device: 'NVIDIA H200' } });
+    await expect(requestHardwareAdapter({ requestAdapter: async () => null })).rejects.toThrow(/found no GPU adapter/);
   });
 });

@@ -4,8 +4,9 @@
  *
  * `auto` tries, in order: tfjs-node-gpu, tfjs-node (optional peers a user may have
  * installed; they need libtensorflow, which their install script downloads), WebGPU
- * through the `webgpu` package (Dawn) when it finds an adapter, wasm (with our training
- * kernels), and finally the plain-JS cpu backend.
+ * through the `webgpu` package (Dawn) when it finds a hardware adapter (a software one, such
+ * as Mesa's lavapipe, is skipped with the reason: it is slower than wasm), wasm (with our
+ * training kernels), and finally the plain-JS cpu backend.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { createRequire } from 'node:module';
@@ -91,14 +92,51 @@ function tensorflowAttempt(pkg: '@tensorflow/tfjs-node-gpu' | '@tensorflow/tfjs-
   };
 }
 
-const webgpuAttempt: Attempt = async () => {
+/** What a WebGPU adapter says of itself (Dawn's `adapter.info`, plus the older `isFallbackAdapter`). */
+export interface AdapterLike {
+  info?: { vendor?: string; architecture?: string; device?: string; description?: string; isFallbackAdapter?: boolean };
+  isFallbackAdapter?: boolean;
+}
+
+/** A readable name for an adapter: vendor, device and description. */
+export function describeAdapter(adapter: AdapterLike): string {
+  const info = adapter.info;
+  return [info?.vendor, info?.device, info?.description].filter(Boolean).join(' ') || 'GPU adapter';
+}
+
+/**
+ * Why an adapter is a software renderer (Mesa's lavapipe / llvmpipe, SwiftShader, WARP, a
+ * fallback adapter), or undefined for a real GPU. A software adapter runs tfjs's WebGPU
+ * kernels on the CPU, about 15× slower than wasm here (shared/PLATFORM.md): `auto` skips it.
+ */
+export function softwareAdapterReason(adapter: AdapterLike): string | undefined {
+  const info = adapter.info ?? {};
+  if (info.isFallbackAdapter || adapter.isFallbackAdapter) return 'a fallback adapter';
+  if (info.architecture?.toLowerCase() === 'software') return "its architecture is 'software'";
+  const text = [info.vendor, info.device, info.description].filter(Boolean).join(' ');
+  const known = /llvmpipe|lavapipe|softpipe|swiftshader|microsoft basic render|\bwarp\b/i.exec(text);
+  return known ? `${known[0]} is a software renderer` : undefined;
+}
+
+/**
+ * The adapter `gpu` gives, or an Error: none, or (unless `allowSoftware`) a software one,
+ * with the reason and the way to use it anyway.
+ */
+export async function requestHardwareAdapter(gpu: { requestAdapter: () => Promise<unknown> }, { allowSoftware = false } = {}): Promise<AdapterLike> {
+  const adapter = (await gpu.requestAdapter()) as AdapterLike | null;
+  if (!adapter) throw new Error('Dawn found no GPU adapter (no Vulkan driver or no GPU)');
+  const software = softwareAdapterReason(adapter);
+  if (software && !allowSoftware) throw new Error(`only a software adapter (${describeAdapter(adapter)}: ${software}), slower than wasm on the CPU; --backend webgpu uses it anyway`);
+  return adapter;
+}
+
+const webgpuAttempt = (allowSoftware: boolean): Attempt => async () => {
   const dawn = (await importOptional('webgpu')) as {
     create: (flags: string[]) => { requestAdapter: () => Promise<unknown> };
     globals: Record<string, unknown>;
   };
   const gpu = dawn.create([]);
-  const adapter = (await gpu.requestAdapter()) as { info?: { description?: string; vendor?: string; device?: string } } | null;
-  if (!adapter) throw new Error('Dawn found no GPU adapter (no Vulkan driver or no GPU)');
+  const adapter = await requestHardwareAdapter(gpu, { allowSoftware });
   // tfjs-backend-webgpu registers itself only if a browser-like window and navigator.gpu
   // exist when it is imported.
   const g = globalThis as Record<string, unknown>;
@@ -109,9 +147,8 @@ const webgpuAttempt: Attempt = async () => {
   }
   await importOptional('@tensorflow/tfjs-backend-webgpu');
   await activate('webgpu');
-  const info = adapter.info;
-  const description = [info?.vendor, info?.device, info?.description].filter(Boolean).join(' ') || 'GPU adapter';
-  return { reason: 'Dawn found an adapter', adapter: description };
+  const software = softwareAdapterReason(adapter);
+  return { reason: software ? `Dawn found only a software adapter (${software}), used because --backend webgpu asked for it` : 'Dawn found an adapter', adapter: describeAdapter(adapter) };
 };
 
 function wasmAttempt(threads: number | undefined): Attempt {
@@ -149,13 +186,13 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   ];
   switch (requested) {
     case 'auto':
-      candidates.push(...tensorflow, ['webgpu', webgpuAttempt], ['wasm', wasmAttempt(options.threads)], ['cpu', cpuAttempt]);
+      candidates.push(...tensorflow, ['webgpu', webgpuAttempt(false)], ['wasm', wasmAttempt(options.threads)], ['cpu', cpuAttempt]);
       break;
     case 'tensorflow':
       candidates.push(...tensorflow);
       break;
     case 'webgpu':
-      candidates.push(['webgpu', webgpuAttempt]);
+      candidates.push(['webgpu', webgpuAttempt(true)]);
       break;
     case 'wasm':
       candidates.push(['wasm', wasmAttempt(options.threads)]);
