@@ -21,12 +21,15 @@ export function labelLayout(config: { labels: string[]; exclusive: boolean; clas
 }
 
 /** Throws an error naming the problem when y does not fit the layout (wrong width, values not 0/1, not one-hot). */
-export function checkConditions(layout: LabelLayout, y: tf.Tensor | undefined, rows: number, where: string): tf.Tensor2D {
+export function checkConditions(layout: LabelLayout, y: tf.Tensor | undefined, rows: number, where: string, { values: readValues = true }: { values?: boolean } = {}): tf.Tensor2D {
   const k = layout.names.length;
   if (y === undefined) throw new Error(`${where}: this model is conditional and needs labels y [${rows}, ${k}] (${layout.names.slice(0, 6).join(', ')}${k > 6 ? ', …' : ''})`);
   if (y.rank !== 2 || y.shape[0] !== rows || y.shape[1] !== k) {
     throw new Error(`${where}: labels have shape [${y.shape.join(',')}], expected [${rows}, ${k}] for the columns ${layout.names.slice(0, 6).join(', ')}${k > 6 ? ', …' : ''}`);
   }
+  // A training step checks the shape only: reading the labels back would stall every step on a
+  // GPU (and on WebGPU in Node a synchronous read fails outright); the batch source made them.
+  if (!readValues) return y as tf.Tensor2D;
   const values = y.dataSync();
   for (let i = 0; i < values.length; i++) {
     if (values[i] !== 0 && values[i] !== 1) throw new Error(`${where}: label '${layout.names[i % k]}' of row ${Math.floor(i / k)} is ${values[i]}; conditions are 0 or 1`);

@@ -79,8 +79,9 @@ export class CaglowModel implements GenerativeModel {
     return { z: this.encoder.apply(y, codes, random.normal([n, this.config.noiseDim]) as tf.Tensor2D), codes };
   }
 
+  /** The batch's conditions, checked (values too, outside training: see checkConditions). */
   private conditionsOf(batch: ModelBatch, where: string): tf.Tensor2D {
-    return checkConditions(this.layout, batch.y, batch.x.shape[0], `caglow.${where}`);
+    return checkConditions(this.layout, batch.y, batch.x.shape[0], `caglow.${where}`, { values: where !== 'losses' });
   }
 
   supervisionLosses(batch: ModelBatch, random: SeededRandom): LossTerms {

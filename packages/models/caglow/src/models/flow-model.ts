@@ -72,9 +72,9 @@ export class FlowModel implements GenerativeModel {
     return this.glow.dimensions;
   }
 
-  /** The condition the flow sees: y for CGlow (checked), nothing for Glow. */
+  /** The condition the flow sees: y for CGlow (checked; its values too, outside training), nothing for Glow. */
   protected flowCondition(y: tf.Tensor | undefined, rows: number, where: string): tf.Tensor2D | undefined {
-    return this.conditional ? checkConditions(this.layout, y, rows, `${this.name}.${where}`) : undefined;
+    return this.conditional ? checkConditions(this.layout, y, rows, `${this.name}.${where}`, { values: where !== 'losses' }) : undefined;
   }
 
   /** Eq. 9 (+ CGlow's classifier term) on a batch, x̃ dequantised with `random`. */
