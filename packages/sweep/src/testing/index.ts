@@ -56,6 +56,22 @@ async function waitForPort(port: number, child: ChildProcess, log: () => string)
   throw new Error(`redis-server did not listen on 127.0.0.1:${port} within 10 s: ${log()}`);
 }
 
+/** Sends one inline command to the server (no redis-cli needed); resolves when it answers or closes. */
+async function sendCommand(port: number, command: string): Promise<void> {
+  const { Socket } = await import('node:net');
+  await new Promise<void>((resolve) => {
+    const socket = new Socket();
+    const done = () => {
+      socket.destroy();
+      resolve();
+    };
+    socket.once('data', done);
+    socket.once('close', done);
+    socket.once('error', done);
+    socket.connect(port, '127.0.0.1', () => socket.write(`${command}\r\n`));
+  });
+}
+
 export async function startTestRedis(): Promise<TestRedis> {
   const binary = findRedisServer();
   if (!binary) throw new Error("redis-server is not installed: `apt-get install redis-server` (npm test installs it when it runs as root)");
@@ -74,7 +90,7 @@ export async function startTestRedis(): Promise<TestRedis> {
   const shutdown = async (save: boolean) => {
     if (child.exitCode !== null) return;
     const exited = new Promise((resolve) => child.once('exit', resolve));
-    spawnSync('redis-cli', ['-p', String(port), 'shutdown', save ? 'save' : 'nosave']);
+    await sendCommand(port, `SHUTDOWN ${save ? 'SAVE' : 'NOSAVE'}`);
     const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
     clearTimeout(timer);
