@@ -6,3 +6,4 @@ export * from './index';
 export * from './backend/init-backend';
 export * from './backend/wasm-threads';
 export * from './io/weights-io';
+export * from './backend/webgpu-counters';

@@ -1,0 +1,49 @@
+// What a steady-state training step costs the WebGPU backend in uploads, uniform writes, reads
+// and dispatches (issue 17, item 3), through the one trainer, on tiny shapes. The counts do not
+// depend on the adapter (lavapipe here), so they are exact and repeatable: each is asserted to
+// be at most what it was when measured (2026-12-02), so a regression fails and an improvement
+// lowers the ceiling. The targets are 0 uploads and 0 reads; see the README's Speed section.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const script = fileURLToPath(new URL('../../test/webgpu/overhead.mjs', import.meta.url));
+
+/** Per steady-state step, measured with `node apps/lab/test/webgpu/overhead.mjs` (batch 8, 16×16). */
+const CEILINGS = {
+  vae: { uploads: 251, uniformWrites: 708, reads: 3, dispatches: 708 },
+  csvae: { uploads: 435, uniformWrites: 1268, reads: 8, dispatches: 1268 },
+  glow: { uploads: 378, uniformWrites: 1346, reads: 1, dispatches: 1346 },
+} as const;
+
+type Counts = Record<keyof (typeof CEILINGS)['vae'], number>;
+
+describe('WebGPU overhead of a training step', () => {
+  it('uploads, writes, reads and dispatches no more per step than when last measured (conv VAE, CSVAE, Glow L=2 K=2)', async () => {
+    const child = spawn(process.execPath, [script, ...Object.keys(CEILINGS)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
+      child.on('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    expect(code, stderr.slice(-2000)).toBe(0);
+    const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { model: string; error?: string; steps: number; perStep: Counts; all: Counts[] });
+    expect(lines.map((l) => `${l.model}: ${l.error ?? 'ok'}`)).toEqual(Object.keys(CEILINGS).map((m) => `${m}: ok`));
+    for (const line of lines) {
+      const ceiling = CEILINGS[line.model as keyof typeof CEILINGS];
+      expect(line.steps).toBeGreaterThanOrEqual(3);
+      // Steady state: every measured step costs the same.
+      for (const step of line.all) expect(step, line.model).toEqual(line.perStep);
+      for (const key of Object.keys(ceiling) as (keyof Counts)[]) {
+        expect(line.perStep[key], `${line.model}: ${key} per step (ceiling ${ceiling[key]}; if it fell, lower the ceiling)`).toBeLessThanOrEqual(ceiling[key]);
+      }
+      expect(line.perStep.dispatches, `${line.model}: a step that dispatches nothing was not measured`).toBeGreaterThan(0);
+    }
+  });
+});

@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// Overhead of a steady-state training step on WebGPU through the one trainer: uploads, uniform
+// writes, reads and dispatches per step (countWebgpuOverhead), for the conv VAE, CSVAE and a
+// Glow L=2 K=2 on tiny shapes. A software adapter (lavapipe) counts as a GPU would. Prints one
+// JSON line per model; src/backends/webgpu-overhead.test.ts asserts the counts.
+//   node apps/lab/test/webgpu/overhead.mjs [model ...]
+import { countWebgpuOverhead, initBackend } from '@disentangle/kernels';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { loadModelRegistry, trainModelRun } from '../../dist/index.js';
+
+export const CASES = [
+  { model: 'vae', spec: { dataset: 'faces', labels: ['Eyeglasses'], count: 48, size: 16, identities: 8 } },
+  { model: 'csvae', spec: { dataset: 'faces', labels: ['Eyeglasses'], count: 48, size: 16, identities: 8 } },
+  { model: 'glow', spec: { dataset: 'mnist', count: 48, size: 16 }, options: { flow: { levels: 2, stepsPerLevel: 2 } } },
+];
+const STEPS = 8;
+const WARMUP = 3; // steps whose counts are left out (first uploads of weights and constants)
+const quiet = { isTTY: false, write: () => true };
+
+const wanted = process.argv.slice(2);
+const choice = await initBackend({ backend: 'webgpu' });
+const registry = await loadModelRegistry();
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+for (const c of CASES) {
+  if (wanted.length && !wanted.includes(c.model)) continue;
+  const runsDir = await mkdtemp(join(os.tmpdir(), 'overhead-'));
+  const counter = countWebgpuOverhead();
+  const perStep = [];
+  try {
+    const outcome = await trainModelRun({
+      registry, model: c.model, data: { ...c.spec, seed: 0 }, options: c.options, steps: STEPS, batch: 8, seed: 0, runsDir, name: 'run', backend: choice,
+      pictures: false, progressStream: quiet, log: () => {}, checkpointEvery: 1000,
+      onStep: (step) => {
+        const delta = counter.mark();
+        if (step > WARMUP + 1) perStep.push(delta); // the delta from step − 1 to step: one whole step
+      },
+    });
+    outcome.model.dispose();
+    const summary = Object.fromEntries(['uploads', 'uniformWrites', 'reads', 'dispatches'].map((k) => [k, median(perStep.map((d) => d[k]))]));
+    console.log(JSON.stringify({ model: c.model, adapter: choice.adapter, steps: perStep.length, perStep: summary, all: perStep }));
+  } catch (error) {
+    console.log(JSON.stringify({ model: c.model, error: error.message.split('\n')[0] }));
+  } finally {
+    counter.stop();
+    await rm(runsDir, { recursive: true, force: true });
+  }
+}
