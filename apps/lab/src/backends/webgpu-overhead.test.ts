@@ -3,9 +3,9 @@
 // depend on the adapter (lavapipe here), so they are exact and repeatable: each is asserted to
 // be at most what it was when measured (2026-12-02), so a regression fails and an improvement
 // lowers the ceiling. The targets are 0 uploads and 0 reads; see the README's Speed section.
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runNodeScript } from './node-script';
 
 const script = fileURLToPath(new URL('../../test/webgpu/overhead.mjs', import.meta.url));
 
@@ -20,18 +20,7 @@ type Counts = Record<keyof (typeof CEILINGS)['vae'], number>;
 
 describe('WebGPU overhead of a training step', () => {
   it('uploads, writes, reads and dispatches no more per step than when last measured (conv VAE, CSVAE, Glow L=2 K=2)', async () => {
-    const child = spawn(process.execPath, [script, ...Object.keys(CEILINGS)], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const code = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
-      child.on('exit', (c) => {
-        clearTimeout(timer);
-        resolve(c);
-      });
-    });
+    const { code, stdout, stderr } = await runNodeScript(script, Object.keys(CEILINGS));
     expect(code, stderr.slice(-2000)).toBe(0);
     const lines = stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { model: string; error?: string; steps: number; perStep: Counts; all: Counts[] });
     expect(lines.map((l) => `${l.model}: ${l.error ?? 'ok'}`)).toEqual(Object.keys(CEILINGS).map((m) => `${m}: ok`));

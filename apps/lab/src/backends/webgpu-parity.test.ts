@@ -4,10 +4,10 @@
 // (scripts/test-all.mjs); the numbers do not depend on the adapter, so a WebGPU kernel that
 // is missing or wrong fails here, not on a user's GPU. The comparison runs in a child process:
 // WebGPU in Node needs browser-like globals that must not leak into the other tests.
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { runNodeScript } from './node-script';
 
 const script = fileURLToPath(new URL('../../test/webgpu/parity.mjs', import.meta.url));
 const built = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
@@ -26,18 +26,7 @@ interface PhaseResult {
 }
 
 async function runParity(): Promise<{ results: PhaseResult[]; stderr: string }> {
-  const child = spawn(process.execPath, [script, ...MODELS], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk) => (stdout += chunk));
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const code = await new Promise<number | null>((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), 240_000);
-    child.on('exit', (c) => {
-      clearTimeout(timer);
-      resolve(c);
-    });
-  });
+  const { code, stdout, stderr } = await runNodeScript(script, MODELS);
   if (code !== 0) throw new Error(`parity.mjs exited ${code}:\n${stderr.slice(-2000)}`);
   return { results: stdout.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as PhaseResult), stderr };
 }
