@@ -1,7 +1,11 @@
 """PyTorch twin of apps/lab/src/demo/conv-vae.ts, for `disentangle bench`.
 
 Times one Adam training step of the same conv VAE (same layers, same loss) on a fixed
-batch and prints one JSON line: {"ms_per_step": [...], "threads": n, "torch": version}.
+batch and prints one JSON line: {"ms_per_step": [...], "threads": n, "torch": version,
+"ops_per_step": {"compute": n, "leaf": n, "all": n}}. ops_per_step counts the aten operators
+of one more step under torch.autograd.profiler: "all" every aten call, "leaf" those that call
+no other aten operator, and "compute" the leaves that compute, leaving out views, allocations,
+metadata and scalar reads (METADATA_OPS): the counterpart of a tfjs dispatch.
 Run by the bench command as: /usr/bin/python3 torch_conv_vae.py --threads N --steps S.
 """
 import argparse
@@ -61,7 +65,34 @@ def main():
         if i >= args.warmup:
             times.append((time.perf_counter() - t0) * 1000)
     print(json.dumps({"ms_per_step": times, "threads": torch.get_num_threads(), "torch": torch.__version__,
-                      "device": args.device}))
+                      "device": args.device, "ops_per_step": count_ops(model, opt, x)}))
+
+
+# Leaf operators that move no numbers: views, allocations, metadata, reads of a scalar.
+METADATA_OPS = {
+    "aten::as_strided", "aten::as_strided_", "aten::select", "aten::slice", "aten::narrow", "aten::view",
+    "aten::_reshape_alias", "aten::reshape", "aten::transpose", "aten::t", "aten::expand", "aten::unsqueeze",
+    "aten::squeeze", "aten::permute", "aten::detach", "aten::alias", "aten::empty", "aten::empty_strided",
+    "aten::empty_like", "aten::resize_", "aten::result_type", "aten::resolve_conj", "aten::resolve_neg",
+    "aten::to", "aten::item", "aten::_local_scalar_dense", "aten::lift_fresh",
+}
+
+
+def count_ops(model, opt, x):
+    """aten operators of one training step (forward, backward, Adam), counted by the profiler."""
+    def step():
+        opt.zero_grad()
+        loss = model.loss(x)
+        loss.backward()
+        opt.step()
+        loss.item()
+
+    with torch.autograd.profiler.profile() as prof:
+        step()
+    aten = [e for e in prof.function_events if e.name.startswith("aten::")]
+    leaf = [e for e in aten if not any(c.name.startswith("aten::") for c in e.cpu_children)]
+    compute = [e for e in leaf if e.name not in METADATA_OPS]
+    return {"compute": len(compute), "leaf": len(leaf), "all": len(aten)}
 
 
 if __name__ == "__main__":

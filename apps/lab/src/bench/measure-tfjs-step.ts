@@ -13,7 +13,8 @@ export interface StepTiming {
   finalLoss: number;
 }
 
-export async function measureConvVaeStep({ batch, steps, warmup }: { batch: number; steps: number; warmup: number }): Promise<StepTiming> {
+/** `afterStep(i)` runs after each step, warm-up ones included (i counts from 0): the bench's overhead counters. */
+export async function measureConvVaeStep({ batch, steps, warmup, afterStep }: { batch: number; steps: number; warmup: number; afterStep?: (i: number) => void }): Promise<StepTiming> {
   const rng = new SeededRandom(1);
   const random = () => rng.uniformNumber();
   const model = new ConvVae(DEFAULT_CONV_VAE, random);
@@ -32,6 +33,7 @@ export async function measureConvVaeStep({ batch, steps, warmup }: { batch: numb
     loss!.dispose();
     noise.dispose();
     if (i >= warmup) times.push(performance.now() - start);
+    afterStep?.(i);
   }
   x.dispose();
   optimizer.dispose();

@@ -9,7 +9,7 @@ import { execFile } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { initBackend, type BackendRequest } from '@disentangle/kernels';
+import { countWebgpuOverhead, initBackend, type BackendRequest, type WebgpuCounts } from '@disentangle/kernels';
 import { measureConvVaeStep } from '../bench/measure-tfjs-step';
 import { parsePositiveInt } from './common-options';
 
@@ -22,6 +22,8 @@ interface BenchRow {
   /** Median ms per step, or null when it could not run. */
   ms: number | null;
   note: string;
+  /** Per step: WebGPU's uploads, reads and dispatches (countWebgpuOverhead); PyTorch's computing aten operators. */
+  overhead?: { uploads?: number; reads?: number; dispatches: number };
 }
 
 interface BenchOptions {
@@ -45,9 +47,14 @@ async function runChild(spec: string, options: BenchOptions): Promise<void> {
   const choice = await initBackend({ backend: backend as BackendRequest, threads: threadText ? Number(threadText) : undefined });
   const steps = choice.backend === 'cpu' ? options.cpuSteps : options.steps;
   const warmup = choice.backend === 'cpu' ? 1 : options.warmup;
-  const timing = await measureConvVaeStep({ batch: options.batch, steps, warmup });
+  // On WebGPU, the overhead of each timed step (the counts do not depend on the adapter).
+  const counter = choice.backend === 'webgpu' ? countWebgpuOverhead() : undefined;
+  const counted: WebgpuCounts[] = [];
+  const timing = await measureConvVaeStep({ batch: options.batch, steps, warmup, afterStep: (i) => counter && (i >= warmup ? counted.push(counter.mark()) : counter.mark()) });
+  counter?.stop();
+  const overhead = counted.length ? { uploads: median(counted.map((c) => c.uploads)), reads: median(counted.map((c) => c.reads)), dispatches: median(counted.map((c) => c.dispatches)) } : undefined;
   process.stdout.write(
-    `${JSON.stringify({ backend: choice.backend, threads: choice.threads, ms: median(timing.msPerStep), steps, loss: timing.finalLoss, adapter: choice.adapter })}\n`,
+    `${JSON.stringify({ backend: choice.backend, threads: choice.threads, ms: median(timing.msPerStep), steps, loss: timing.finalLoss, adapter: choice.adapter, overhead })}\n`,
   );
 }
 
@@ -57,9 +64,9 @@ async function benchTfjs(spec: string, options: BenchOptions): Promise<BenchRow>
   try {
     const { stdout } = await run(process.execPath, args, { maxBuffer: 1 << 20, timeout: 15 * 60_000 });
     const line = stdout.trim().split('\n').pop() ?? '';
-    const r = JSON.parse(line) as { backend: string; threads: number | null; ms: number; steps: number; adapter: string | null };
+    const r = JSON.parse(line) as { backend: string; threads: number | null; ms: number; steps: number; adapter: string | null; overhead?: BenchRow['overhead'] };
     const note = `${r.steps} timed steps${r.adapter ? `, ${r.adapter}` : ''}`;
-    return { engine: 'tfjs', backend: r.backend, threads: r.threads, ms: r.ms, note };
+    return { engine: 'tfjs', backend: r.backend, threads: r.threads, ms: r.ms, note, ...(r.overhead ? { overhead: r.overhead } : {}) };
   } catch (error) {
     const text = (error as { stderr?: string }).stderr || (error as Error).message;
     const reason = text.split('\n').find((l) => l.includes('disentangle:')) ?? text.split('\n')[0];
@@ -81,18 +88,21 @@ async function benchTorch(threads: number, options: BenchOptions): Promise<Bench
     // (measured here: 2 torch threads took 80–100 ms/step with OpenBLAS threading, 51 ms without).
     { timeout: 15 * 60_000, env: { ...process.env, OPENBLAS_NUM_THREADS: '1' } },
   );
-  const r = JSON.parse(stdout.trim().split('\n').pop() ?? '') as { ms_per_step: number[]; threads: number; torch: string };
-  return { engine: 'pytorch', backend: `torch ${r.torch} cpu`, threads: r.threads, ms: median(r.ms_per_step), note: `${options.steps} timed steps` };
+  const r = JSON.parse(stdout.trim().split('\n').pop() ?? '') as { ms_per_step: number[]; threads: number; torch: string; ops_per_step?: { compute: number } };
+  return { engine: 'pytorch', backend: `torch ${r.torch} cpu`, threads: r.threads, ms: median(r.ms_per_step), note: `${options.steps} timed steps`, ...(r.ops_per_step ? { overhead: { dispatches: r.ops_per_step.compute } } : {}) };
 }
 
 export function formatBenchTable(rows: BenchRow[]): string {
   const torchByThreads = new Map(rows.filter((r) => r.engine === 'pytorch' && r.ms !== null).map((r) => [r.threads, r.ms as number]));
-  const header = '| engine | backend | threads | ms / step | × PyTorch (same threads) | note |\n|---|---|---|---|---|---|';
+  const torchOps = rows.find((r) => r.engine === 'pytorch' && r.overhead)?.overhead?.dispatches;
+  const header = '| engine | backend | threads | ms / step | × PyTorch (same threads) | uploads / reads per step | dispatches (PyTorch: computing ops) per step | note |\n|---|---|---|---|---|---|---|---|';
   const body = rows.map((r) => {
     const torch = r.threads !== null ? torchByThreads.get(r.threads) : undefined;
     const ratio = r.ms !== null && torch !== undefined && r.engine !== 'pytorch' ? `${(r.ms / torch).toFixed(2)}×` : '';
     const ms = r.ms === null ? 'unavailable' : r.ms.toFixed(1);
-    return `| ${r.engine} | ${r.backend} | ${r.threads ?? '–'} | ${ms} | ${ratio} | ${r.note} |`;
+    const transfers = r.overhead?.uploads !== undefined ? `${r.overhead.uploads} / ${r.overhead.reads}` : '';
+    const dispatches = r.overhead ? `${r.overhead.dispatches}${r.engine !== 'pytorch' && torchOps ? ` (${(r.overhead.dispatches / torchOps).toFixed(1)}× PyTorch)` : ''}` : '';
+    return `| ${r.engine} | ${r.backend} | ${r.threads ?? '–'} | ${ms} | ${ratio} | ${transfers} | ${dispatches} | ${r.note} |`;
   });
   return [header, ...body].join('\n');
 }
