@@ -12,6 +12,8 @@ import { attributeAccuracy, EvaluationClassifier, formatHeldOutReport, labelAccu
 let cacheDir: string;
 let trained: JudgeResult;
 let probe: tf.Tensor4D;
+/** Timer ticks while the judge trained, and the milliseconds it took: timers must keep running (a sweep worker renews its job lock on one). */
+const timers = { ticks: 0, ms: 0 };
 
 /** Faces at 32×32, multi-label head on the five attributes: 300 Adam steps of batch 32 (≈40 s on wasm, 1 thread). */
 const JUDGE: Omit<JudgeOptions, 'cacheDir'> = { dataset: 'faces', data: { count: 2000, size: 32, seed: 0 }, steps: 300, batchSize: 32, seed: 0 };
@@ -19,7 +21,11 @@ const JUDGE: Omit<JudgeOptions, 'cacheDir'> = { dataset: 'faces', data: { count:
 beforeAll(async () => {
   await initBackend({ backend: 'wasm', threads: 1 });
   cacheDir = await mkdtemp(join(os.tmpdir(), 'judge-cache-'));
+  const ticking = setInterval(() => timers.ticks++, 100);
+  const started = Date.now();
   trained = await loadOrTrainClassifier({ ...JUDGE, cacheDir });
+  timers.ms = Date.now() - started;
+  clearInterval(ticking);
   const faces = generateDataset(PROCEDURAL_GENERATORS.faces, { count: 6, size: 32, seed: 99 });
   probe = tf.tensor4d(faces.images, [6, 32, 32, 3]);
 }, 300_000);
@@ -30,6 +36,11 @@ afterAll(() => {
 });
 
 describe('evaluation classifier (faces, 32×32, attributes)', () => {
+  it('lets timers run while it trains (tensor reads alone resolve as microtasks and would starve them)', () => {
+    // A 100 ms timer over the whole training: most of its ticks, not the one or two a blocked loop lets through.
+    expect(timers.ticks).toBeGreaterThanOrEqual(Math.floor((0.5 * timers.ms) / 100));
+  });
+
   it('reaches a held-out balanced accuracy far above chance on the easy attributes', () => {
     const { report, classifier, fromCache } = trained;
     console.log(formatHeldOutReport(classifier.name, report));

@@ -429,6 +429,9 @@ export async function trainEvaluationClassifier(
       tf.dispose([batch.images, batch.labels, batch.attributes]);
       const value = (await lossTensor!.data())[0];
       lossTensor!.dispose();
+      // A tensor read resolves as a microtask: without a turn of the event loop, timers (a sweep
+      // worker's job-lock renewal, progress) would wait for the whole training (1000+ steps).
+      await new Promise<void>((resolve) => setImmediate(resolve));
       if (!Number.isFinite(value)) throw new Error(`${classifier.name}: training loss became ${value} at step ${step}`);
       losses.push(value);
       sinceLog += value;

@@ -127,15 +127,17 @@ export function startBullWorker<T, R>(url: string, handler: JobHandler<T, R>, op
     name,
     async (job: Job, token?: string) => {
       let lastProgress = 0;
+      let reported: Promise<unknown> = Promise.resolve();
       const control = {
         attempt: Math.max(1, job.attemptsStarted ?? job.attemptsMade + 1),
-        progress: (step: number, total: number) => {
+        progress: (step: number, total: number, force = false) => {
           const now = Date.now();
-          if (now - lastProgress < progressEveryMs && step < total) return;
+          if (!force && now - lastProgress < progressEveryMs && step < total) return;
           lastProgress = now;
-          job.updateProgress({ step, total }).catch(() => {}); // a lost update is not worth failing a job over
+          reported = job.updateProgress({ step, total }).catch(() => {}); // a lost update is not worth failing a job over
         },
         defer: async (ms: number, why: string): Promise<never> => {
+          await reported;
           await job.updateProgress({ ...((typeof job.progress === 'object' ? job.progress : {}) as Progress), deferred: why });
           await job.moveToDelayed(Date.now() + ms, token);
           throw new DelayedError(why);

@@ -15,8 +15,8 @@ export interface SweepJob<T = unknown> {
 export interface JobControl {
   /** 1 for the first try; retries and resumed stalled jobs count up. */
   readonly attempt: number;
-  /** Reports progress (rate-limited by the queue): steps done of the total. */
-  progress(step: number, total: number): void;
+  /** Reports progress: steps done of the total (rate-limited by the queue unless `now`). */
+  progress(step: number, total: number, now?: boolean): void;
   /**
    * Gives the job back without using up a try, to be taken again after `ms` (a source run
    * not finished yet, a run another worker still trains). The handler returns what this returns.

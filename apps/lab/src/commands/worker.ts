@@ -50,10 +50,14 @@ export function addWorkerCommand(program: Command): void {
     worker.worker.on('completed', (job) => log(`worker ${process.pid}: ${job.name} done`));
 
     let stopping: NodeJS.Signals | undefined;
+    let closing: Promise<void> | undefined;
+    const closeOnce = () => (closing ??= worker.close());
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) return;
       stopping = signal;
       log(`worker ${process.pid}: ${signal}: finishing the job in hand (its checkpoint is saved) and stopping`);
+      // At once, so that no new job is taken while the one in hand winds down.
+      void closeOnce();
     };
     process.on('SIGINT', () => stop('SIGINT'));
     process.on('SIGTERM', () => stop('SIGTERM'));
@@ -65,7 +69,7 @@ export function addWorkerCommand(program: Command): void {
       emptyLooks = pending === 0 ? emptyLooks + 1 : 0;
       if (emptyLooks >= 2) break;
     }
-    await worker.close();
+    await closeOnce();
     await watcher?.close();
     log(`worker ${process.pid}: stopped`);
     if (stopping) process.exitCode = SIGNAL_EXIT_CODES[stopping as 'SIGINT' | 'SIGTERM'];

@@ -96,7 +96,10 @@ export function createCellJobHandler(o: CellJobHandlerOptions): JobHandler<CellJ
       // Another worker still trains this run (a job taken again after its lock lapsed): wait for it, without using a try.
       if (error instanceof RunLockedError) return control.defer(waitMs, error.message);
       // This worker is stopping (SIGINT/SIGTERM): the checkpoint is saved; give the job back for any worker.
-      if (error instanceof TrainingInterruptedError) return control.defer(0, `worker stopped by ${error.signal} at step ${error.step}`);
+      if (error instanceof TrainingInterruptedError) {
+        control.progress(error.step, d.training.steps, true);
+        return control.defer(0, `worker stopped by ${error.signal} at step ${error.step}`);
+      }
       throw error;
     } finally {
       release();

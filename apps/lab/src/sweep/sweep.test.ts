@@ -151,6 +151,28 @@ describe('sweeps through BullMQ on Redis', () => {
     expect(status.stdout).toMatch(/toy-sweep\/long\/seed-0\/roll-vae\s+completed\s+2500\/2500\s+2/);
   });
 
+  it('a worker stopped by SIGTERM saves its checkpoint, gives its job back without using a try, takes no other job and exits 143', async () => {
+    await run(['sweep', 'toy-sweep', '--budget', 'stop', ...queue(), '--store', store]);
+    const runPath = join(store, 'toy-sweep-stop', 'seed-0', 'roll-vae');
+    const stopped = start(worker('--checkpoint-every', '100'));
+    await waitFor('the first stop job under way', async () => ((await readFile(join(runPath, 'checkpoints', 'latest.json'), 'utf8').catch(() => undefined)) ? true : undefined));
+    stopped.child.kill('SIGTERM');
+    const ended = await stopped.done;
+    expect(ended.code).toBe(143);
+    expect(ended.stderr).toContain('SIGTERM: finishing the job in hand');
+    const summary = JSON.parse(await readFile(join(runPath, 'summary.json'), 'utf8')) as { stoppedBy: string; step: number };
+    expect(summary.stoppedBy).toBe('interrupt');
+    const status = (await run(['sweep', 'status', 'toy-sweep', ...queue()])).stdout;
+    // Back in the queue for any worker, on its first try; the second job was never taken.
+    expect(status).toMatch(new RegExp(`toy-sweep/stop/seed-0/roll-vae\\s+(waiting|delayed)\\s+${summary.step}/2500\\s+1`));
+    expect(status).toMatch(/toy-sweep\/stop\/seed-0\/roll-condvae\s+waiting\s+0/);
+
+    const successor = await start(worker('--until-empty'), 180_000).done;
+    expect(successor.code).toBe(0);
+    const resumed = JSON.parse(await readFile(join(runPath, 'summary.json'), 'utf8')) as { step: number; resumedFrom: number };
+    expect(resumed).toMatchObject({ step: 2500, resumedFrom: summary.step });
+  });
+
   it('Redis restarted mid-sweep: the worker reconnects and the sweep finishes', async () => {
     await run(['sweep', 'toy-sweep', '--budget', 'restart', ...queue(), '--store', store]);
     const busy = start(worker('--until-empty'), 180_000);

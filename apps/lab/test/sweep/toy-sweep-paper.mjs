@@ -1,7 +1,8 @@
 // A paper declaration outside the lab, loaded through DISENTANGLE_PAPERS by the sweep tests:
 // plain data, as every declaration is. Two tiny models on a small swiss roll, with budgets
 // shaped for the tests (quick: six short jobs over three seeds; long: one job long enough to
-// kill mid-run; broken: one job whose model config is refused on every try).
+// kill mid-run; stop: two jobs, the worker stopped during the first; broken: one job whose
+// model config is refused on every try).
 const table = {
   id: 'readout',
   title: 'Where the label lives',
@@ -26,6 +27,7 @@ export const papers = [
       full: { description: 'not used', training: { steps: 1000 }, judge: { steps: 5, count: 100 } },
       quick: { description: 'six short jobs', training: { steps: 40, batch: 32, learningRate: 1e-3, schedule: 'constant' }, judge: { steps: 5, count: 100 }, tables: ['readout'] },
       long: { description: 'one job to kill mid-run', training: { steps: 2500, batch: 32, learningRate: 1e-3, schedule: 'constant' }, judge: { steps: 5, count: 100 }, tables: ['readout-vae'] },
+      stop: { description: 'two jobs; the worker is stopped during the first', training: { steps: 2500, batch: 32, learningRate: 1e-3, schedule: 'constant' }, judge: { steps: 5, count: 100 }, tables: ['readout'] },
       restart: { description: 'two jobs that outlast a Redis restart', training: { steps: 1500, batch: 32, learningRate: 1e-3, schedule: 'constant' }, judge: { steps: 5, count: 100 }, tables: ['readout'] },
       broken: { description: 'a job refused on every try', training: { steps: 10 }, models: { vae: { options: { zDim: -1 } } }, judge: { steps: 5, count: 100 }, tables: ['readout-vae'] },
     },
