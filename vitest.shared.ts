@@ -34,13 +34,6 @@ export function packageVitestConfig({ testTimeout = 120_000 }: { testTimeout?: n
       // Two cores: one worker process keeps wasm timings and memory stable.
       pool: 'forks',
       poolOptions: { forks: { singleFork: true } },
-      server: {
-        deps: {
-          // tfjs-core's ESM gradient files (not its CommonJS main) go through vite's transform,
-          // as tsup bundles them for the build (see packages/kernels/src/backend/register-gradients.ts).
-          inline: [/@tensorflow[\\/]tfjs-core[\\/]dist[\\/](?!tf-core\.node)/],
-        },
-      },
     },
   });
 }

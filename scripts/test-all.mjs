@@ -5,12 +5,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 // Debian packages the tests use: @disentangle/data's tests load Fashion-MNIST for real from
-// dataset-fashion-mnist; the sweep tests start a throwaway loopback redis-server; the WebGPU
-// tests need Mesa's lavapipe (below). Install what is missing when this machine can (root with
-// apt-get); otherwise those tests say what is missing.
+// dataset-fashion-mnist; the sweep tests start a throwaway loopback redis-server; the packing
+// tests (apps/packaging) run the packages' browser examples in chromium; the WebGPU tests need
+// Mesa's lavapipe (below). Install what is missing when this machine can (root with apt-get);
+// otherwise those tests say what is missing.
 const DEBIAN_NEEDS = [
   { package: 'dataset-fashion-mnist', present: () => existsSync('/usr/share/datasets/fashion-mnist') },
   { package: 'redis-server', present: () => spawnSync('sh', ['-c', 'command -v redis-server']).status === 0 },
+  { package: 'chromium', present: () => existsSync('/usr/bin/chromium') },
 ];
 const missing = DEBIAN_NEEDS.filter((need) => !need.present()).map((need) => need.package);
 // The WebGPU tests run on Mesa 25's software Vulkan driver (lavapipe) from bookworm-backports:

@@ -1,31 +1,16 @@
 /**
- * @disentangle/kernels, the part that runs anywhere (browser or Node): wasm training
- * kernels, probability kernels, GAN losses and the seeded RNG. Node adds backend
- * selection and weight IO on top (see node.ts, which `import '@disentangle/kernels'`
- * resolves to under Node).
+ * @disentangle/kernels for browsers and bundlers (the `browser` condition, also
+ * `@disentangle/kernels/browser`): wasm training kernels, probability kernels, GAN losses, the
+ * seeded RNG, the model contract, and weight IO over URLs (`loadWeights(url)`,
+ * `loadModelWithConfig(url, …)`, `restoreVariables(url, …)`). Node (node.ts) adds backend
+ * selection and the file-system weight IO.
  *
- * Importing this module registers all of tfjs-core's gradients (see
- * backend/register-gradients.ts), so `tf.grad` works from Node's CommonJS tfjs-core.
+ * Importing it registers tfjs' gradients from the app's own tfjs-core: the import below stays
+ * external (tsup's `external`), so the app's bundler resolves it to the app's single tfjs-core —
+ * no second copy, and the gradients of the tfjs version the app installed. (It sits in the
+ * entry itself: a side-effect-only module would be dropped under this package's `sideEffects`.)
  */
-import './backend/register-gradients';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 
-export * from './backend/wasm-kernels/register';
-export * from './probability/gaussian';
-export * from './probability/kl-divergence';
-export * from './probability/log-likelihood';
-export * from './probability/gumbel-softmax';
-export * from './probability/log-sum-exp';
-export * from './losses/gan-losses';
-export * from './losses/gradient-reversal';
-export * from './random/seeded-random';
-export * from './float64/square-matrix';
-export * from './model/generative-model';
-export * from './model/capabilities';
-export * from './model/model-entry';
-export * from './networks/parameter-store';
-export * from './networks/batch-norm';
-export * from './networks/dense-network';
-export * from './networks/conv-network';
-export * from './networks/encoder-network';
-export * from './model/config-overrides';
-export * from './model/switch-reference';
+export * from './portable';
+export * from './io/browser-weights';

@@ -14,6 +14,7 @@
  * Starting b_γ at 1 makes the block start as plain instance norm (StyleGAN's style bias).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { qualifiedClassName, registerLayerClass, withDefaultName } from './layer-registration';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from './composite-layer';
 import { DEFAULT_EPSILON, instanceNormalize } from './instance-normalization';
@@ -65,7 +66,7 @@ const INPUTS = ['features', 'styleCode'] as const;
  * Weights: `mapping_k/kernel|bias` (k < mappingLayers), `gamma/kernel|bias`, `beta/kernel|bias`.
  */
 export class AdaptiveInstanceNormalization extends tfl.layers.Layer {
-  static className = 'AdaptiveInstanceNormalization';
+  static className = qualifiedClassName('AdaptiveInstanceNormalization');
   readonly mappingLayers: number;
   readonly mappingUnits: number | null;
   readonly epsilon: number;
@@ -76,7 +77,7 @@ export class AdaptiveInstanceNormalization extends tfl.layers.Layer {
   private betaBias!: tfl.LayerVariable;
 
   constructor(args: AdaptiveInstanceNormalizationArgs = {}) {
-    super(args);
+    super(withDefaultName(args, 'AdaptiveInstanceNormalization'));
     this.mappingLayers = args.mappingLayers ?? 0;
     this.mappingUnits = args.mappingUnits ?? null;
     this.epsilon = args.epsilon ?? DEFAULT_EPSILON;
@@ -155,7 +156,7 @@ export class AdaptiveInstanceNormalization extends tfl.layers.Layer {
     };
   }
 }
-tf.serialization.registerClass(AdaptiveInstanceNormalization, '@disentangle/normalization');
+registerLayerClass(AdaptiveInstanceNormalization, 'AdaptiveInstanceNormalization');
 
 export function adaptiveInstanceNormalization(args: AdaptiveInstanceNormalizationArgs = {}): AdaptiveInstanceNormalization {
   return new AdaptiveInstanceNormalization(args);

@@ -14,6 +14,7 @@
  * movingVariance (non-trainable weights, saved with the layer) replace μ and σ².
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { qualifiedClassName, registerLayerClass, withDefaultName } from './layer-registration';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from './composite-layer';
 import { DEFAULT_EPSILON } from './instance-normalization';
@@ -37,14 +38,14 @@ export interface ParameterFreeBatchNormalizationArgs extends LayerArgs {
 
 /** Layer form of `batchNormalize` with moving statistics for inference (see the module comment). */
 export class ParameterFreeBatchNormalization extends tfl.layers.Layer {
-  static className = 'ParameterFreeBatchNormalization';
+  static className = qualifiedClassName('ParameterFreeBatchNormalization');
   readonly epsilon: number;
   readonly momentum: number;
   private movingMean!: tfl.LayerVariable;
   private movingVariance!: tfl.LayerVariable;
 
   constructor(args: ParameterFreeBatchNormalizationArgs = {}) {
-    super(args);
+    super(withDefaultName(args, 'ParameterFreeBatchNormalization'));
     this.epsilon = args.epsilon ?? DEFAULT_EPSILON;
     this.momentum = args.momentum ?? 0.99;
     if (!(this.momentum >= 0 && this.momentum <= 1)) {
@@ -96,7 +97,7 @@ export class ParameterFreeBatchNormalization extends tfl.layers.Layer {
     return { ...super.getConfig(), epsilon: this.epsilon, momentum: this.momentum };
   }
 }
-tf.serialization.registerClass(ParameterFreeBatchNormalization, '@disentangle/normalization');
+registerLayerClass(ParameterFreeBatchNormalization, 'ParameterFreeBatchNormalization');
 
 export function parameterFreeBatchNormalization(
   args: ParameterFreeBatchNormalizationArgs = {},

@@ -8,6 +8,7 @@
  * Layout NHWC. No weights and no training/inference difference.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { qualifiedClassName, registerLayerClass, withDefaultName } from './layer-registration';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from './composite-layer';
 import { assertRank, IMAGE_LAYOUT, singleShape, singleTensor } from './validate';
@@ -30,11 +31,11 @@ export interface InstanceNormalizationArgs extends LayerArgs {
 
 /** Layer form of `instanceNormalize`: one input [batch, height, width, channels], same-shaped output. */
 export class InstanceNormalization extends tfl.layers.Layer {
-  static className = 'InstanceNormalization';
+  static className = qualifiedClassName('InstanceNormalization');
   readonly epsilon: number;
 
   constructor(args: InstanceNormalizationArgs = {}) {
-    super(args);
+    super(withDefaultName(args, 'InstanceNormalization'));
     this.epsilon = args.epsilon ?? DEFAULT_EPSILON;
   }
 
@@ -57,7 +58,7 @@ export class InstanceNormalization extends tfl.layers.Layer {
     return { ...super.getConfig(), epsilon: this.epsilon };
   }
 }
-tf.serialization.registerClass(InstanceNormalization, '@disentangle/normalization');
+registerLayerClass(InstanceNormalization, 'InstanceNormalization');
 
 export function instanceNormalization(args: InstanceNormalizationArgs = {}): InstanceNormalization {
   return new InstanceNormalization(args);

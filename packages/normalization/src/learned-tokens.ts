@@ -18,6 +18,7 @@
  * images and their sizes are arguments (the paper uses four, one per residual block).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { qualifiedClassName, registerLayerClass, withDefaultName } from './layer-registration';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { LayerArgs } from './composite-layer';
 import { assertRank, assertSameDimension, formatShape, IMAGE_LAYOUT, singleShape, singleTensor } from './validate';
@@ -33,7 +34,7 @@ export interface LearnedTokensArgs extends LayerArgs {
 
 /** Layer form: input labels [N, K] → [scalar [N, 1], map_0 [N, h_0, w_0, c_0], …]. Weights `scalar`, `map_i`. */
 export class LearnedTokens extends tfl.layers.Layer {
-  static className = 'LearnedTokens';
+  static className = qualifiedClassName('LearnedTokens');
   readonly numClasses: number;
   readonly tokenShapes: [number, number, number][];
   readonly initialStddev: number;
@@ -41,7 +42,7 @@ export class LearnedTokens extends tfl.layers.Layer {
   private mapTokens: tfl.LayerVariable[] = [];
 
   constructor(args: LearnedTokensArgs) {
-    super(args);
+    super(withDefaultName(args, 'LearnedTokens'));
     if (!Number.isInteger(args?.numClasses) || args.numClasses < 1) {
       throw new Error(`LearnedTokens: numClasses must be a positive integer, got ${String(args?.numClasses)}`);
     }
@@ -98,7 +99,7 @@ export class LearnedTokens extends tfl.layers.Layer {
     };
   }
 }
-tf.serialization.registerClass(LearnedTokens, '@disentangle/normalization');
+registerLayerClass(LearnedTokens, 'LearnedTokens');
 
 export function learnedTokens(args: LearnedTokensArgs): LearnedTokens {
   return new LearnedTokens(args);

@@ -10,6 +10,7 @@
  * The paper does not give the 1×1 conv's bias or width; both are choices made here.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { qualifiedClassName, registerLayerClass, withDefaultName } from './layer-registration';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { AdaptiveInstanceNormalization } from './adain';
 import { CompositeLayer, type LayerArgs } from './composite-layer';
@@ -60,7 +61,7 @@ export function checkSpadeAdainShapes(owner: string, shapes: unknown): tfl.Shape
  * `spade` (SpatiallyAdaptiveNormalization), `adain` (AdaptiveInstanceNormalization), `fuse` (1×1 conv).
  */
 export class SpadeAdainBlock extends CompositeLayer {
-  static className = 'SpadeAdainBlock';
+  static className = qualifiedClassName('SpadeAdainBlock');
   readonly filters: number | null;
   readonly spadeHiddenChannels: number;
   readonly spadeKernelSize: number;
@@ -73,7 +74,7 @@ export class SpadeAdainBlock extends CompositeLayer {
   private fuse: tfl.layers.Layer | null = null;
 
   constructor(args: SpadeAdainBlockArgs = {}) {
-    super(args);
+    super(withDefaultName(args, 'SpadeAdainBlock'));
     this.filters = args.filters ?? null;
     this.spadeHiddenChannels = args.spadeHiddenChannels ?? 128;
     this.spadeKernelSize = args.spadeKernelSize ?? 3;
@@ -142,7 +143,7 @@ export class SpadeAdainBlock extends CompositeLayer {
     };
   }
 }
-tf.serialization.registerClass(SpadeAdainBlock, '@disentangle/normalization');
+registerLayerClass(SpadeAdainBlock, 'SpadeAdainBlock');
 
 export function spadeAdainBlock(args: SpadeAdainBlockArgs = {}): SpadeAdainBlock {
   return new SpadeAdainBlock(args);

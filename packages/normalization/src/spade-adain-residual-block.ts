@@ -18,6 +18,7 @@
  * for GANs, left to the caller).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { qualifiedClassName, registerLayerClass, withDefaultName } from './layer-registration';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { CompositeLayer, type LayerArgs } from './composite-layer';
 import { checkSpadeAdainShapes, SPADE_ADAIN_INPUTS, SpadeAdainBlock, type SpadeAdainBlockArgs } from './spade-adain-block';
@@ -39,7 +40,7 @@ export interface SpadeAdainResidualBlockArgs extends LayerArgs {
  * Children `norm_0`, `conv_0`, `norm_1`, `conv_1`, and when C_in ≠ filters `shortcut_norm`, `shortcut_conv`.
  */
 export class SpadeAdainResidualBlock extends CompositeLayer {
-  static className = 'SpadeAdainResidualBlock';
+  static className = qualifiedClassName('SpadeAdainResidualBlock');
   readonly filters: number;
   readonly hiddenFilters: number | null;
   readonly activationSlope: number;
@@ -47,7 +48,7 @@ export class SpadeAdainResidualBlock extends CompositeLayer {
   private children_: Record<string, tfl.layers.Layer> = {};
 
   constructor(args: SpadeAdainResidualBlockArgs) {
-    super(args);
+    super(withDefaultName(args, 'SpadeAdainResidualBlock'));
     if (!Number.isInteger(args?.filters) || args.filters < 1) {
       throw new Error(`SpadeAdainResidualBlock: filters must be a positive integer, got ${String(args?.filters)}`);
     }
@@ -121,7 +122,7 @@ export class SpadeAdainResidualBlock extends CompositeLayer {
     };
   }
 }
-tf.serialization.registerClass(SpadeAdainResidualBlock, '@disentangle/normalization');
+registerLayerClass(SpadeAdainResidualBlock, 'SpadeAdainResidualBlock');
 
 export function spadeAdainResidualBlock(args: SpadeAdainResidualBlockArgs): SpadeAdainResidualBlock {
   return new SpadeAdainResidualBlock(args);

@@ -14,6 +14,7 @@
  * Training uses batch statistics; inference the moving statistics (see batch-normalization.ts).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { qualifiedClassName, registerLayerClass, withDefaultName } from './layer-registration';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { batchNormalize, ParameterFreeBatchNormalization } from './batch-normalization';
 import { CompositeLayer, type LayerArgs } from './composite-layer';
@@ -92,7 +93,7 @@ const INPUTS = ['features', 'spatialCode'] as const;
  * Children (weights `<name>/normalization/moving_mean|moving_variance`, `shared|gamma|beta/kernel|bias`).
  */
 export class SpatiallyAdaptiveNormalization extends CompositeLayer {
-  static className = 'SpatiallyAdaptiveNormalization';
+  static className = qualifiedClassName('SpatiallyAdaptiveNormalization');
   readonly hiddenChannels: number;
   readonly kernelSize: number;
   readonly epsilon: number;
@@ -103,7 +104,7 @@ export class SpatiallyAdaptiveNormalization extends CompositeLayer {
   private beta: tfl.layers.Layer | null = null;
 
   constructor(args: SpatiallyAdaptiveNormalizationArgs = {}) {
-    super(args);
+    super(withDefaultName(args, 'SpatiallyAdaptiveNormalization'));
     this.hiddenChannels = args.hiddenChannels ?? 128;
     this.kernelSize = args.kernelSize ?? 3;
     this.epsilon = args.epsilon ?? DEFAULT_EPSILON;
@@ -173,7 +174,7 @@ export class SpatiallyAdaptiveNormalization extends CompositeLayer {
     };
   }
 }
-tf.serialization.registerClass(SpatiallyAdaptiveNormalization, '@disentangle/normalization');
+registerLayerClass(SpatiallyAdaptiveNormalization, 'SpatiallyAdaptiveNormalization');
 
 export function spatiallyAdaptiveNormalization(args: SpatiallyAdaptiveNormalizationArgs = {}): SpatiallyAdaptiveNormalization {
   return new SpatiallyAdaptiveNormalization(args);

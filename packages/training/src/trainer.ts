@@ -15,7 +15,7 @@
  * non-finite weights, and stops with an error naming the step and the loss terms as soon as a
  * loss is not finite.
  */
-import type { LossTerms, UpdateMode } from '@disentangle/kernels';
+import { assertGradientsRegistered, type LossTerms, type UpdateMode } from '@disentangle/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import { ProgressBar } from './progress';
 import type { RunDirectory } from './run-directory';
@@ -278,6 +278,8 @@ function optimizersByPhase(phases: TrainingPhase[]): Record<string, tf.Optimizer
 
 export async function train(options: TrainerOptions): Promise<TrainResult> {
   const { run, totalSteps, variables } = options;
+  // Without registered gradients the first step fails deep in tf.grad, naming no fix.
+  assertGradientsRegistered();
   const { phases, update } = resolvePhases(options);
   const optimizers = optimizersByPhase(phases);
   const checkpointEvery = options.checkpointEvery ?? 200;

@@ -21,5 +21,7 @@ describe('formatDoctorReport', () => {
     expect(text).toMatch(/chosen\s+wasm/);
     expect(text).toMatch(/threads\s+2/);
     expect(text).toMatch(/gpu adapter none/);
+    // This process imported tfjs-layers (the lab depends on it) or registered them through kernels.
+    expect(text).toMatch(/gradients\s+(by tfjs imported before|required from the installed @tensorflow\/tfjs-layers|registered after)/);
   });
 });

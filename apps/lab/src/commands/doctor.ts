@@ -4,7 +4,7 @@
  */
 import type { Command } from 'commander';
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend, type BackendChoice } from '@disentangle/kernels';
+import { gradientSource, initBackend, type BackendChoice } from '@disentangle/kernels';
 import os from 'node:os';
 import { parseBackend, parsePositiveInt, BACKENDS } from './common-options';
 
@@ -21,6 +21,8 @@ export function formatDoctorReport(choice: BackendChoice): string {
     `gpu adapter ${choice.adapter ?? 'none'}`,
   ];
   if (choice.kernels.length > 0) lines.push(`kernels     ${choice.kernels.join(', ')}`);
+  const gradients = gradientSource();
+  lines.push(`gradients   ${gradients.source === 'none' ? 'none: ' : ''}${gradients.detail}`);
   return lines.join('\n');
 }
 

@@ -49,12 +49,10 @@ export const jdvaePaper: PaperDeclaration = {
       figures: ['reconstructions-pa1', 'transfer-pa1'],
     },
     long: {
-      description: "the full budget three times longer (3000 steps, decay over the second half), run for PA1 to see how much of the blur and of the missing glasses style is the budget: `disentangle reproduce jdvae --budget long --models pa1`",
+      description: "the full budget three times longer (3000 steps of batch 32, decay over the second half), every model and both ablations; run as a sweep (`disentangle sweep jdvae --budget long --seeds 0`, two workers) or `disentangle reproduce jdvae --budget long`",
       training: { ...FULL_TRAINING, steps: 3000 },
       judge: { steps: 1000, count: 4000 },
-      priority: ['pa1'],
-      tables: ['table1', 'style'],
-      figures: ['reconstructions-pa1', 'transfer-pa1', 'samples-pa1'],
+      priority: ['pa1', 'm2', 'ccvae2', 'pa2', 'ccvae', 'pa1-no-tokens', 'pa1-no-adain'],
     },
     'u-style': {
       description: "beyond the paper: the full budget with u fed to AdaIN beside z (featureStyle), run for PA1 to test whether the glasses' features are lost because u enters the decoder at its first FC only: `disentangle reproduce jdvae --budget u-style --models pa1`",
@@ -184,6 +182,6 @@ export const jdvaePaper: PaperDeclaration = {
     "Networks are scaled to 32×32 and the 2-core machine: three AdaIN residual blocks (4 → 32) with one token image each instead of four blocks to 128×128; z of 100 and u of 16 as in the paper.",
     "The paper's LPIPS needs ImageNet AlexNet weights and human-fitted layer weights, which we do not have: the perceptual distance is LPIPS's recipe on our judge's stages with uniform weights, so its scale is not the paper's.",
     "SR is judged by our evaluation classifier (a small ResNet) trained on fresh draws of the same generator, not the paper's ResNet-50; its accuracy on the test faces is the calibration row.",
-    'The paper trains with Adam 1e-4; our budget of 1000 steps uses 1e-3 with a linear decay over the second half, the same for every model.',
+    'The paper trains with Adam 1e-4; our budgets (1000 steps; 3000 for `long`) use 1e-3 with a linear decay over the second half, the same for every model.',
   ],
 };

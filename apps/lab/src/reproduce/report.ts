@@ -22,7 +22,10 @@ type MaybeSpread = MetricResult & { spread?: { std: number; seeds: number } };
 
 function cell(result: MaybeSpread | undefined, paperValue: number | undefined, format: TableDeclaration['format'], seeds?: number): string {
   const spread = result?.spread;
-  const ours = spread ? `${formatValue(result.value, format)} ± ${formatValue(spread.std, format)}${spread.seeds !== seeds ? ` (n=${spread.seeds})` : ''}` : formatValue(result?.value, format);
+  // One seed has no spread: "± 0" would claim a certainty nobody measured.
+  const plusMinus = spread && spread.seeds >= 2 ? ` ± ${formatValue(spread.std, format)}` : '';
+  const fewer = spread && seeds !== undefined && spread.seeds !== seeds ? ` (n=${spread.seeds})` : '';
+  const ours = result ? `${formatValue(result.value, format)}${plusMinus}${fewer}` : formatValue(undefined, format);
   return paperValue === undefined ? ours : `${ours} (paper ${formatValue(paperValue, format)})`;
 }
 
@@ -45,7 +48,8 @@ export function renderReport(paper: PaperDeclaration, r: Reproduction, dir: stri
   if (earlier.length) lines.push(`${r.seeds ? 'The sweep, before it (one worker per machine)' : 'Earlier calls, whose finished runs this report reuses'}: ${earlier.map((c) => `\`${c}\``).join(', ')}  `);
   lines.push(`Machine: ${r.machine}  `, `Wall time of this call: ${(r.seconds / 60).toFixed(1)} min  `, `Budget: ${r.budget.description}`, '');
   if (r.sweep) lines.push(`Sweep: ${r.sweep.jobs} jobs, ${(r.sweep.wallSeconds / 60).toFixed(1)} min from the first step to the last job's end, ${(r.sweep.trainingSeconds / 60).toFixed(1)} min of training summed over the runs`, '');
-  if (r.seeds) lines.push(`> **Seeds ${r.seeds.join(', ')}** (n = ${r.seeds.length}): each number is the mean ± the sample standard deviation over the seeds (n is shown where fewer seeds had a number). Claims are judged on the means, and on each seed's own numbers.`, '');
+  if (r.seeds && r.seeds.length > 1) lines.push(`> **Seeds ${r.seeds.join(', ')}** (n = ${r.seeds.length}): each number is the mean ± the sample standard deviation over the seeds (n is shown where fewer seeds had a number). Claims are judged on the means, and on each seed's own numbers.`, '');
+  else if (r.seeds) lines.push(`> **Seed ${r.seeds[0]} only**: one training run per model, so no number here has a spread; seed-to-seed differences are not measured.`, '');
   if (quick) lines.push(`> **${r.budget.name} budget**: ${r.budget.name === 'quick' ? 'a smoke test of the whole pipeline. Its models are barely trained; do not read the numbers as results.' : r.budget.description}`, '');
 
   lines.push('## Setup', '');

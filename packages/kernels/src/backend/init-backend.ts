@@ -72,6 +72,10 @@ async function importOptional(name: string): Promise<unknown> {
   }
 }
 
+/** Said when wasm is missing: without it, training falls back to the cpu backend (about a minute a step). */
+export const WASM_MISSING =
+  'not installed: @tensorflow/tfjs-backend-wasm is an optional peer of @disentangle/kernels; install it (npm install @tensorflow/tfjs-backend-wasm@^4.22.0) to train 20-50x faster than on the cpu backend';
+
 function describeError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
   if (/Cannot find (module|package)|ERR_MODULE_NOT_FOUND/.test(message)) return 'not installed';
@@ -153,8 +157,13 @@ const webgpuAttempt = (allowSoftware: boolean): Attempt => async () => {
 
 function wasmAttempt(threads: number | undefined): Attempt {
   return async () => {
+    try {
+      await import('@tensorflow/tfjs-backend-wasm');
+    } catch (error) {
+      if (describeError(error) !== 'not installed') throw error;
+      throw new Error(WASM_MISSING);
+    }
     const threading = prepareWasmThreads(threads ?? os.cpus().length);
-    await import('@tensorflow/tfjs-backend-wasm');
     const kernels = registerWasmTrainingKernels();
     await activate('wasm');
     const actual = wasmThreadCount();
@@ -208,6 +217,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     try {
       const result = await attempt();
       attempts.push({ candidate, ok: true, reason: result.reason });
+      const wasmMissing = attempts.find((a) => a.candidate === 'wasm' && a.reason === WASM_MISSING);
+      // Not quiet: the cpu backend is a minute a step for the demo models.
+      if (candidate === 'cpu' && wasmMissing) console.warn(`initBackend: fell back to the slow cpu backend; wasm is ${WASM_MISSING}`);
       return {
         backend: tf.getBackend(),
         requested,

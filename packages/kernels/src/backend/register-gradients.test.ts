@@ -1,6 +1,6 @@
 // This package first, tfjs-core after: the order a user's script (or the lab's commands) may
-// import them in. Gradients must still work (register-gradients.ts: the CommonJS engine first).
-import { SeededRandom } from '../index';
+// import them in. Gradients must still work (register-gradients.ts).
+import { SeededRandom } from '../node';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';

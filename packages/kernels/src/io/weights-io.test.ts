@@ -5,16 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expectNoLeak } from '../testing/no-leak';
-import {
-  assignVariables,
-  loadWeights,
-  readWeightsManifest,
-  restoreVariables,
-  saveWeights,
-  WEIGHTS_DATA_FILE,
-  WEIGHTS_MANIFEST_FILE,
-  writeFileAtomic,
-} from './weights-io';
+import { assignVariables, WEIGHTS_DATA_FILE, WEIGHTS_MANIFEST_FILE } from './weights-format';
+import { loadWeights, readWeightsManifest, restoreVariables, saveWeights, writeFileAtomic } from './weights-io';
 
 /** A pid that cannot be alive on Linux (above the kernel's pid_max ceiling of 2^22). */
 const DEAD_PID = 99_999_999;

@@ -30,16 +30,25 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import path from 'node:path';
 
-export const WEIGHTS_MANIFEST_FILE = 'model.json';
-export const WEIGHTS_DATA_FILE = 'weights.bin';
-export const WEIGHTS_FORMAT = 'disentangle-weights';
-const GENERATED_BY = '@disentangle/kernels';
+import {
+  BYTES_PER_ELEMENT,
+  WEIGHTS_DATA_FILE,
+  WEIGHTS_FORMAT,
+  WEIGHTS_MANIFEST_FILE,
+  assignLoaded,
+  expectedGroupBytes,
+  joinBuffers,
+  modelFromWeights,
+  validateManifest,
+  type LoadedWeights,
+  type RestoreVariablesOptions,
+  type WeightsManifestJson,
+} from './weights-format';
+import { isUrl, loadWeightsFromUrl } from './weights-url';
+
+export const GENERATED_BY = '@disentangle/kernels';
 /** Largest model.json read (64 MiB): bigger is corruption, not a manifest. */
 const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
-
-/** Dtypes whose byte size follows from the shape, so the binary's length can be checked. */
-const BYTES_PER_ELEMENT = { float32: 4, int32: 4, bool: 1 } as const;
-type SupportedDtype = keyof typeof BYTES_PER_ELEMENT;
 
 export interface SaveWeightsOptions {
   /** JSON-serialisable data stored as the manifest's `userDefinedMetadata`. Default `{}`. */
@@ -50,23 +59,6 @@ export interface SaveWeightsOptions {
    * checkpoint is untouched and the temporary directory is removed).
    */
   beforeCommit?: (tempDir: string) => void | Promise<void>;
-}
-
-export interface RestoreVariablesOptions {
-  /** Allow names in the checkpoint that match no variable (they are ignored). Default false. */
-  allowExtra?: boolean;
-  /** Allow variables with no entry in the checkpoint (they keep their values). Default false. */
-  allowMissing?: boolean;
-}
-
-/** The manifest written to `model.json`. */
-export interface WeightsManifestJson {
-  format: string;
-  generatedBy: string;
-  weightsManifest: tf.io.WeightsManifestConfig;
-  userDefinedMetadata: Record<string, unknown>;
-  /** SHA-256 (hex) of each weights file, by the file name in `weightsManifest[].paths`; absent in old manifests. */
-  checksums?: Record<string, string>;
 }
 
 /** The SHA-256 of `bytes` as lower-case hex. */
@@ -217,6 +209,19 @@ export async function saveWeights(
     throw new Error(`saveWeights: metadata is not JSON-serialisable: ${(error as Error).message}`);
   }
 
+  await writeDirectoryAtomic(dir, { [WEIGHTS_DATA_FILE]: new Uint8Array(data), [WEIGHTS_MANIFEST_FILE]: manifestText }, options.beforeCommit);
+}
+
+/**
+ * Writes `files` (name → bytes or text) as the directory `dir`, atomically: into a hidden
+ * temporary sibling, each file and the directory fsynced, then renamed into place (the old
+ * directory moved aside first and removed after). `beforeCommit` is the tests' fault hook.
+ */
+export async function writeDirectoryAtomic(
+  dir: string,
+  files: Record<string, Uint8Array | string>,
+  beforeCommit?: (tempDir: string) => void | Promise<void>,
+): Promise<void> {
   const target = path.resolve(dir);
   const parent = path.dirname(target);
   const base = path.basename(target);
@@ -225,10 +230,9 @@ export async function saveWeights(
   inFlight.add(temp);
   try {
     await fs.mkdir(temp);
-    await writeFileSynced(path.join(temp, WEIGHTS_DATA_FILE), new Uint8Array(data));
-    await writeFileSynced(path.join(temp, WEIGHTS_MANIFEST_FILE), manifestText);
+    for (const [name, content] of Object.entries(files)) await writeFileSynced(path.join(temp, name), content);
     await syncDirectory(temp);
-    await options.beforeCommit?.(temp);
+    await beforeCommit?.(temp);
     await commitDirectory(temp, target);
   } catch (error) {
     await fs.rm(temp, { recursive: true, force: true });
@@ -301,65 +305,14 @@ async function resolveCheckpointDir(dir: string): Promise<string> {
   return candidates[0]?.path ?? target;
 }
 
-function elementCount(shape: number[]): number {
-  return shape.reduce((a, b) => a * b, 1);
-}
-
-function validateManifest(value: unknown, file: string): WeightsManifestJson {
-  const fail = (what: string): never => {
-    throw new Error(`invalid weights manifest ${file}: ${what}`);
-  };
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail('expected a JSON object');
-  const manifest = value as Partial<WeightsManifestJson>;
-  if (!Array.isArray(manifest.weightsManifest)) fail('"weightsManifest" must be an array');
-  const seen = new Set<string>();
-  manifest.weightsManifest!.forEach((group, g) => {
-    if (typeof group !== 'object' || group === null) fail(`weightsManifest[${g}] must be an object`);
-    if (!Array.isArray(group.paths) || group.paths.length === 0) fail(`weightsManifest[${g}].paths must be a non-empty array`);
-    for (const p of group.paths) {
-      if (typeof p !== 'string' || p === '' || path.isAbsolute(p) || p.split(/[\\/]/).includes('..')) {
-        fail(`weightsManifest[${g}].paths holds ${JSON.stringify(p)}; expected a file name inside the checkpoint directory`);
-      }
-    }
-    if (!Array.isArray(group.weights)) fail(`weightsManifest[${g}].weights must be an array`);
-    group.weights.forEach((w, i) => {
-      const where = `weightsManifest[${g}].weights[${i}]`;
-      if (typeof w !== 'object' || w === null) fail(`${where} must be an object`);
-      if (typeof w.name !== 'string' || w.name === '') fail(`${where}.name must be a non-empty string`);
-      if (seen.has(w.name)) fail(`the name "${w.name}" appears twice`);
-      seen.add(w.name);
-      if (!Array.isArray(w.shape) || !w.shape.every((d) => Number.isInteger(d) && d >= 0)) {
-        fail(`${where} ("${w.name}") has shape ${JSON.stringify(w.shape)}; expected an array of non-negative integers`);
-      }
-      if (!(w.dtype in BYTES_PER_ELEMENT)) {
-        fail(`${where} ("${w.name}") has dtype ${JSON.stringify(w.dtype)}; expected float32, int32 or bool`);
-      }
-      if (w.quantization != null) fail(`${where} ("${w.name}") is quantized; quantized weights are not supported`);
-    });
-  });
-  const metadata = manifest.userDefinedMetadata ?? {};
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
-    fail('"userDefinedMetadata" must be an object');
-  }
-  const checksums = manifest.checksums;
-  if (checksums !== undefined) {
-    if (typeof checksums !== 'object' || checksums === null || Array.isArray(checksums)) fail('"checksums" must be an object');
-    for (const [file, hash] of Object.entries(checksums!)) {
-      if (typeof hash !== 'string' || !/^[0-9a-f]{64}$/.test(hash)) fail(`checksums["${file}"] must be a SHA-256 in hex, got ${JSON.stringify(hash)}`);
-    }
-  }
-  return {
-    ...(checksums !== undefined ? { checksums } : {}),
-    format: String(manifest.format ?? ''),
-    generatedBy: String(manifest.generatedBy ?? ''),
-    weightsManifest: manifest.weightsManifest!,
-    userDefinedMetadata: metadata as Record<string, unknown>,
-  };
-}
-
 /** Reads and validates `model.json` in `dir` (no tensors are created). */
 export async function readWeightsManifest(dir: string): Promise<WeightsManifestJson> {
   const file = path.join(path.resolve(dir), WEIGHTS_MANIFEST_FILE);
+  return validateManifest(await readManifestJson(file), file);
+}
+
+/** `file` parsed as JSON, refusing what is not a plain file of manifest size. */
+export async function readManifestJson(file: string): Promise<unknown> {
   let text: string;
   try {
     const stats = await fs.stat(file);
@@ -379,7 +332,7 @@ export async function readWeightsManifest(dir: string): Promise<WeightsManifestJ
   } catch (error) {
     throw new Error(`cannot parse weights manifest ${file}: ${(error as Error).message}`);
   }
-  return validateManifest(parsed, file);
+  return parsed;
 }
 
 /**
@@ -387,16 +340,34 @@ export async function readWeightsManifest(dir: string): Promise<WeightsManifestJ
  * returned tensors (dispose them). Throws when the manifest is missing or unparseable, or
  * when a weights file's length differs from what the manifest describes ("corrupt").
  */
-export async function loadWeights(dir: string): Promise<{ tensors: tf.NamedTensorMap; metadata: Record<string, unknown> }> {
+export async function loadWeights(dir: string): Promise<LoadedWeights> {
+  // An http(s) address is fetched (loadWeightsFromUrl), so one call serves files and servers.
+  if (isUrl(dir)) return loadWeightsFromUrl(dir);
   const source = await resolveCheckpointDir(dir);
   const manifest = await readWeightsManifest(source);
+  const { buffers, specs } = await readWeightsFiles(source, manifest);
+  const tensors = tf.io.decodeWeights(joinBuffers(buffers), specs);
+  return { tensors, metadata: manifest.userDefinedMetadata };
+}
+
+/**
+ * Where the checkpoint for `dir` is (itself, or the `.old-` sibling a crashed writer left),
+ * for loaders of other kinds of model.json (the tfjs-layers file handler).
+ */
+export const checkpointLocation = resolveCheckpointDir;
+
+/**
+ * The bytes of every weights file `manifest` names in `source`, each checked against the
+ * manifest: present, of the described length, and of the saved SHA-256.
+ */
+export async function readWeightsFiles(
+  source: string,
+  manifest: Pick<WeightsManifestJson, 'weightsManifest' | 'checksums'>,
+): Promise<{ buffers: Uint8Array[]; specs: tf.io.WeightsManifestEntry[] }> {
   const buffers: Uint8Array[] = [];
   const specs: tf.io.WeightsManifestEntry[] = [];
   for (const group of manifest.weightsManifest) {
-    const expected = group.weights.reduce(
-      (sum, w) => sum + elementCount(w.shape) * BYTES_PER_ELEMENT[w.dtype as SupportedDtype],
-      0,
-    );
+    const expected = expectedGroupBytes(group);
     const files = group.paths.map((p) => path.join(source, p));
     const groupBytes: { file: string; bytes: Uint8Array }[] = [];
     let actual = 0;
@@ -440,65 +411,7 @@ export async function loadWeights(dir: string): Promise<{ tensors: tf.NamedTenso
     }
     specs.push(...group.weights);
   }
-  const total = buffers.reduce((sum, b) => sum + b.byteLength, 0);
-  const joined = new Uint8Array(total);
-  let offset = 0;
-  for (const b of buffers) {
-    joined.set(b, offset);
-    offset += b.byteLength;
-  }
-  const tensors = tf.io.decodeWeights(joined.buffer, specs);
-  return { tensors, metadata: manifest.userDefinedMetadata };
-}
-
-function toVariableMap(variables: Record<string, tf.Variable> | tf.Variable[]): Record<string, tf.Variable> {
-  if (!Array.isArray(variables)) return variables;
-  const map: Record<string, tf.Variable> = {};
-  for (const v of variables) {
-    if (v.name in map) throw new Error(`two variables are named "${v.name}"`);
-    map[v.name] = v;
-  }
-  return map;
-}
-
-/**
- * Assigns `tensors[name]` into `variables[name]` (array form: keyed by `variable.name`),
- * after checking every pair first so nothing is assigned when anything is wrong. Throws an
- * error naming each variable that is missing from `tensors` (unless `allowMissing`), each
- * tensor with no variable (unless `allowExtra`), and each shape or dtype mismatch.
- * Returns the names assigned. Does not dispose `tensors`.
- */
-export function assignVariables(
-  tensors: tf.NamedTensorMap,
-  variables: Record<string, tf.Variable> | tf.Variable[],
-  options: RestoreVariablesOptions & { source?: string } = {},
-): string[] {
-  const map = toVariableMap(variables);
-  const source = options.source ?? 'the saved tensors';
-  const problems: string[] = [];
-  const assigned: string[] = [];
-  for (const [name, variable] of Object.entries(map)) {
-    const value = tensors[name];
-    if (value === undefined) {
-      if (!options.allowMissing) problems.push(`variable "${name}" is missing from ${source} (pass allowMissing to keep its value)`);
-      continue;
-    }
-    if (!tf.util.arraysEqual(value.shape, variable.shape)) {
-      problems.push(`variable "${name}": shape [${variable.shape.join(',')}] in the model, [${value.shape.join(',')}] in ${source}`);
-    } else if (value.dtype !== variable.dtype) {
-      problems.push(`variable "${name}": dtype ${variable.dtype} in the model, ${value.dtype} in ${source}`);
-    } else {
-      assigned.push(name);
-    }
-  }
-  if (!options.allowExtra) {
-    for (const name of Object.keys(tensors)) {
-      if (!(name in map)) problems.push(`"${name}" in ${source} matches no variable (pass allowExtra to ignore it)`);
-    }
-  }
-  if (problems.length > 0) throw new Error(`cannot restore variables:\n  ${problems.join('\n  ')}`);
-  for (const name of assigned) map[name].assign(tensors[name]);
-  return assigned;
+  return { buffers, specs };
 }
 
 /**
@@ -512,12 +425,7 @@ export async function restoreVariables(
   variables: Record<string, tf.Variable> | tf.Variable[],
   options: RestoreVariablesOptions = {},
 ): Promise<string[]> {
-  const { tensors } = await loadWeights(dir);
-  try {
-    return assignVariables(tensors, variables, { ...options, source: `checkpoint ${dir}` });
-  } finally {
-    tf.dispose(tensors);
-  }
+  return assignLoaded(await loadWeights(dir), variables, options, dir);
 }
 
 /**
@@ -530,8 +438,9 @@ export async function saveModelWithConfig(dir: string, variables: Record<string,
 
 /**
  * Reads what `saveModelWithConfig` wrote (or a training checkpoint carrying the config under
- * `key`): rebuilds the model with `create(config)` — `config` overrides the saved one — and
- * assigns every variable, disposing the model if any check fails.
+ * `key`) from a directory or an http(s) URL: rebuilds the model with `create(config)` —
+ * `config` overrides the saved one — and assigns every variable, disposing the model if any
+ * check fails. The browser entry has the same function for URLs.
  */
 export async function loadModelWithConfig<C, M extends { variables: Record<string, tf.Variable>; dispose(): void }>(
   dir: string,
@@ -539,19 +448,10 @@ export async function loadModelWithConfig<C, M extends { variables: Record<strin
   create: (config: C) => M,
   config?: C,
 ): Promise<M> {
-  const { tensors, metadata } = await loadWeights(dir);
+  const loaded = await loadWeights(dir);
   try {
-    const saved = (config ?? metadata[key]) as C | undefined;
-    if (!saved) throw new Error(`${dir} has no '${key}' config in its metadata; pass the config`);
-    const model = create(saved);
-    try {
-      assignVariables(tensors, model.variables, { allowExtra: true, source: `checkpoint ${dir}` });
-    } catch (error) {
-      model.dispose();
-      throw error;
-    }
-    return model;
+    return modelFromWeights(loaded, dir, key, create, config);
   } finally {
-    tf.dispose(tensors);
+    tf.dispose(loaded.tensors);
   }
 }

@@ -1,0 +1,3 @@
+// Says hello.
+const name = 'world';
+console.log(`hello, ${name}`);
