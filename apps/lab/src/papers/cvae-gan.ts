@@ -43,6 +43,13 @@ export const cvaeGanPaper: PaperDeclaration = {
       judge: { steps: 1000, count: 4000 },
       priority: ['cvae-gan-proposed', 'cvae-gan'],
     },
+    long: {
+      description: `the full budget 2.5 times longer, to see whether the exchanged chairs turn with more steps: 3000 alternating steps on the chairs and 1500 on the faces, otherwise as the full budget; about 15-25 min per model on one wasm thread, so run it as a sweep (\`disentangle sweep cvae-gan --budget long --seeds 0\`, two workers)`,
+      training: { ...FULL_TRAINING, steps: 3000 },
+      datasets: { faces: { steps: 1500 } },
+      judge: { steps: 1000, count: 4000 },
+      priority: ['cvae-gan-proposed', 'cvae-gan'],
+    },
     quick: {
       description: 'a smoke test of the whole pipeline in minutes (60 steps, small nets, 1500 images); not results',
       training: {
