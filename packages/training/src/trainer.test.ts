@@ -178,6 +178,55 @@ describe('train', () => {
     w.dispose();
   });
 
+  it('readLossesEvery: the terms are read back only on read, logging and checkpoint steps, and the metrics are the same', async () => {
+    const root = await mkdtemp(join(os.tmpdir(), 'trainer-deferred-'));
+    /** Runs `fn` counting tensor reads (Tensor.data calls: what a GPU backend must wait for). */
+    const countingReads = async (fn: () => Promise<unknown>): Promise<number> => {
+      const data = tf.Tensor.prototype.data;
+      let count = 0;
+      tf.Tensor.prototype.data = function (this: tf.Tensor) {
+        count++;
+        return data.call(this) as never;
+      } as typeof data;
+      try {
+        await fn();
+      } finally {
+        tf.Tensor.prototype.data = data;
+      }
+      return count;
+    };
+    const common = { totalSteps: 12, logEvery: 4, checkpointEvery: 100, progressStream: quiet };
+    const every = makeProblem(3);
+    const runEvery = await RunDirectory.create(root, 'every', {});
+    const readsEvery = await countingReads(() => train({ run: runEvery, ...every, ...common }));
+    const deferred = makeProblem(3);
+    const runDeferred = await RunDirectory.create(root, 'deferred', {});
+    const readsDeferred = await countingReads(() => train({ run: runDeferred, ...deferred, ...common, readLossesEvery: 4 }));
+    // Every step: 12 reads of the one term. Deferred: 3 read steps (4, 8, 12), each the term and
+    // the flag of the 3 steps before it. The final checkpoint's reads are the same in both.
+    expect(readsEvery - readsDeferred).toBe(12 - 3 * 2);
+    const [a, b] = [await runEvery.readMetrics(), await runDeferred.readMetrics()];
+    expect(b.map((m) => m.step)).toEqual([4, 8, 12]);
+    for (let i = 0; i < 3; i++) expect(b[i].total).toBeCloseTo(a[i].total as number, 5);
+    every.dispose();
+    deferred.dispose();
+  });
+
+  it('readLossesEvery: a loss that goes non-finite between reads is reported at the next read, naming the steps it lies in', async () => {
+    const root = await mkdtemp(join(os.tmpdir(), 'trainer-deferred-nan-'));
+    const run = await RunDirectory.create(root, 'nan', {});
+    const w = tf.variable(tf.scalar(1), true, 'w_deferred_nan');
+    let calls = 0;
+    // Step 6 (1-based) is NaN, the steps after it finite again: only the device-side flag remembers it.
+    const losses = () => ({ total: (++calls === 6 ? tf.mul(tf.div(w, 0), 0) : tf.square(w)) as tf.Scalar });
+    const error = await train({ run, totalSteps: 20, variables: { w }, optimizer: tf.train.sgd(0), losses, readLossesEvery: 4, logEvery: 100, checkpointEvery: 100, progressStream: quiet }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(NonFiniteLossError);
+    expect((error as NonFiniteLossError).step).toBe(8);
+    expect((error as NonFiniteLossError).since).toBe(5);
+    expect((error as Error).message).toMatch(/at a step between 5 and 8 .*readLossesEvery: 1 finds the step/);
+    w.dispose();
+  });
+
   it("'alternating' runs the phases in order: the adversary sees the w the model just updated", async () => {
     const root = await mkdtemp(join(os.tmpdir(), 'trainer-alt-'));
     const run = await RunDirectory.create(root, 'alt', {});

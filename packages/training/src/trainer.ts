@@ -65,6 +65,14 @@ interface CommonTrainerOptions {
   checkpointEvery?: number;
   /** Metrics line period in steps (default 10). */
   logEvery?: number;
+  /**
+   * Read the loss terms back every this many steps (they are also read on every logging and
+   * checkpoint step, and the last). In between, a step only accumulates a "still finite" flag
+   * on the device, so a non-finite loss is reported at the next read, naming the steps it lies
+   * in. Default: 1 (every step) on CPU backends, where a read is free; `logEvery` on WebGPU,
+   * where each read waits for the GPU.
+   */
+  readLossesEvery?: number;
   /** Stop early, checkpointing, after this many seconds of training (e.g. the demo's minute). */
   timeBudgetSeconds?: number;
   /** Caller state saved with each checkpoint and handed back on resume (RNG state, data cursor). */
@@ -132,9 +140,12 @@ export class NonFiniteLossError extends Error {
     readonly step: number,
     values: Record<string, number>,
     readonly checkpoints: number[] = [],
+    /** With deferred reads: the first step after the last read, when the loss went non-finite somewhere in [since, step]. */
+    readonly since: number = step,
   ) {
     const terms = Object.entries(values).map(([k, v]) => `${k}=${v}`).join(', ');
-    super(`loss is not finite at step ${step} (${terms}). ${divergenceAdvice(checkpoints)}`);
+    const where = since === step ? `at step ${step}` : `at a step between ${since} and ${step} (the losses of steps in between were not read back; readLossesEvery: 1 finds the step)`;
+    super(`loss is not finite ${where} (${terms}). ${divergenceAdvice(checkpoints)}`);
     this.name = 'NonFiniteLossError';
   }
 }
@@ -258,6 +269,45 @@ function runStep(phases: TrainingPhase[], update: UpdateMode, step: number): Pha
   return done;
 }
 
+/**
+ * Steps whose loss terms were not read back: only a flag stays on the device, whether every
+ * term of every such step was finite (one tiny op per step, no GPU→CPU read).
+ */
+class UnreadLosses {
+  private finite: tf.Tensor | undefined;
+  /** The first step since the last read (1-based, as the loop counts). */
+  firstStep: number | undefined;
+
+  add(results: PhaseGradients[], step: number): void {
+    const terms = results.flatMap(({ terms }) => Object.values(terms));
+    const next = tf.tidy(() => {
+      const allFinite = tf.all(tf.isFinite(tf.stack(terms.map((t) => tf.reshape(t, [])))));
+      return this.finite ? tf.logicalAnd(this.finite, allFinite) : allFinite;
+    });
+    tf.dispose([...terms, ...(this.finite ? [this.finite] : [])]);
+    this.finite = next;
+    this.firstStep ??= step;
+  }
+
+  dispose(): void {
+    this.finite?.dispose();
+    this.finite = undefined;
+  }
+
+  /** Whether every unread step was finite (true when there were none); resets. */
+  async read(): Promise<boolean> {
+    const flag = this.finite;
+    this.finite = undefined;
+    this.firstStep = undefined;
+    if (!flag) return true;
+    try {
+      return (await flag.data())[0] === 1;
+    } finally {
+      flag.dispose();
+    }
+  }
+}
+
 /** Logged names: the first phase's terms as they are, later phases' as `<phase>.<term>`. */
 async function readTerms(results: PhaseGradients[]): Promise<Record<string, number>> {
   const values: Record<string, number> = {};
@@ -284,15 +334,16 @@ export async function train(options: TrainerOptions): Promise<TrainResult> {
   const optimizers = optimizersByPhase(phases);
   const checkpointEvery = options.checkpointEvery ?? 200;
   const logEvery = options.logEvery ?? 10;
+  const readEvery = options.readLossesEvery ?? (tf.getBackend() === 'webgpu' ? logEvery : 1);
   const warn = options.onWarning ?? ((message: string) => console.warn(message));
-  for (const [field, value] of [['checkpointEvery', checkpointEvery], ['logEvery', logEvery], ['totalSteps', totalSteps]] as const) {
+  for (const [field, value] of [['checkpointEvery', checkpointEvery], ['logEvery', logEvery], ['readLossesEvery', readEvery], ['totalSteps', totalSteps]] as const) {
     if (!Number.isSafeInteger(value) || value < (field === 'totalSteps' ? 0 : 1)) throw new Error(`train: \`${field}\` must be a ${field === 'totalSteps' ? 'non-negative' : 'positive'} integer, got ${value}`);
   }
 
   const lock = await acquireRunLock(run.path, warn);
   try {
     const step = await resume(options, optimizers, warn);
-    return await loop(options, phases, update, optimizers, step, checkpointEvery, logEvery);
+    return await loop(options, phases, update, optimizers, step, { checkpointEvery, logEvery, readEvery });
   } finally {
     await lock.release();
   }
@@ -338,8 +389,7 @@ async function loop(
   update: UpdateMode,
   optimizers: Record<string, tf.Optimizer>,
   start: number,
-  checkpointEvery: number,
-  logEvery: number,
+  { checkpointEvery, logEvery, readEvery }: { checkpointEvery: number; logEvery: number; readEvery: number },
 ): Promise<TrainResult> {
   const { run, totalSteps, variables } = options;
   let step = start;
@@ -359,26 +409,39 @@ async function loop(
   const startedAt = Date.now();
   let stoppedBy: TrainResult['stoppedBy'] = 'completed';
   let last: Record<string, number> = {};
+  const unread = new UnreadLosses();
   try {
     while (step < totalSteps) {
       options.beforeStep?.(step);
-      const values = await readTerms(runStep(phases, update, step));
+      const results = runStep(phases, update, step);
       step++;
-      if (Object.values(values).some((v) => !Number.isFinite(v))) throw new NonFiniteLossError(step, values, await savedSteps(run));
-      last = values;
-      bar.update(step, values);
-      options.onStep?.(step, totalSteps, values);
       // Let pending signal handlers run: tensor reads resolve as microtasks, so without a
       // turn of the event loop a Ctrl-C would wait for the next file write.
       await signals.poll();
       const interrupted = signals.received !== undefined;
       const outOfTime = options.timeBudgetSeconds !== undefined && (Date.now() - startedAt) / 1000 >= options.timeBudgetSeconds;
-      if (step % logEvery === 0 || step === totalSteps || interrupted || outOfTime) await run.appendMetrics({ step, ...values });
-      if (step % checkpointEvery === 0 || step === totalSteps || interrupted || outOfTime) await checkpoint();
+      const logging = step % logEvery === 0 || step === totalSteps || interrupted || outOfTime;
+      const checkpointing = step % checkpointEvery === 0 || step === totalSteps || interrupted || outOfTime;
+      if (logging || checkpointing || step % readEvery === 0) {
+        const since = unread.firstStep ?? step;
+        const finiteBefore = await unread.read();
+        const values = await readTerms(results);
+        if (!finiteBefore || Object.values(values).some((v) => !Number.isFinite(v))) {
+          throw new NonFiniteLossError(step, values, await savedSteps(run), finiteBefore ? step : since);
+        }
+        last = values;
+      } else {
+        unread.add(results, step);
+      }
+      bar.update(step, last);
+      options.onStep?.(step, totalSteps, last);
+      if (logging) await run.appendMetrics({ step, ...last });
+      if (checkpointing) await checkpoint();
       if (interrupted) { stoppedBy = 'interrupt'; break; }
       if (outOfTime) { stoppedBy = 'time-budget'; break; }
     }
   } finally {
+    unread.dispose();
     signals.stop();
     bar.finish();
   }

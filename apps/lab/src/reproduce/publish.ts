@@ -15,6 +15,9 @@ import { existsSync } from 'node:fs';
 import { join, relative, resolve, sep } from 'node:path';
 import type { Reproduction } from './runner';
 
+/** What a publish writes under DIR/<paper>/, and so replaces. */
+const PUBLISHED_ENTRIES = ['figures', 'runs', 'weights', 'results.json'];
+
 async function copyDir(from: string, to: string, keep: (name: string) => boolean = () => true): Promise<void> {
   if (!existsSync(from)) return;
   await mkdir(to, { recursive: true });
@@ -29,7 +32,9 @@ async function copyDir(from: string, to: string, keep: (name: string) => boolean
 export async function publishReproduction(dir: string, out: string, paper: string, keepRun: (run: Reproduction['runs'][number]) => boolean = () => true): Promise<string> {
   const results = JSON.parse(await readFile(join(dir, 'results.json'), 'utf8')) as Reproduction;
   const target = resolve(out, paper);
-  await rm(target, { recursive: true, force: true });
+  // Only what this publish writes is replaced: reports of other budgets published inside
+  // target (docs/results/jdvae/long/, …) stay.
+  for (const owned of PUBLISHED_ENTRIES) await rm(join(target, owned), { recursive: true, force: true });
   await copyDir(join(dir, 'figures'), join(target, 'figures'));
   let report = await readFile(join(dir, 'report.md'), 'utf8');
   report = report.replace(/\]\(figures\//g, `](${paper}/figures/`);

@@ -28,18 +28,22 @@ for (const c of CASES) {
   const runsDir = await mkdtemp(join(os.tmpdir(), 'overhead-'));
   const counter = countWebgpuOverhead();
   const perStep = [];
+  let lastStep;
   try {
     const outcome = await trainModelRun({
       registry, model: c.model, data: { ...c.spec, seed: 0 }, options: c.options, steps: STEPS, batch: 8, seed: 0, runsDir, name: 'run', backend: choice,
       pictures: false, progressStream: quiet, log: () => {}, checkpointEvery: 1000,
       onStep: (step) => {
         const delta = counter.mark();
-        if (step > WARMUP + 1) perStep.push(delta); // the delta from step − 1 to step: one whole step
+        // The delta from step − 1 to step: one whole step. The last step is a logging step (it
+        // reads the losses back), not a steady one: it is reported apart.
+        if (step === STEPS) lastStep = delta;
+        else if (step > WARMUP + 1) perStep.push(delta);
       },
     });
     outcome.model.dispose();
     const summary = Object.fromEntries(['uploads', 'uniformWrites', 'reads', 'dispatches'].map((k) => [k, median(perStep.map((d) => d[k]))]));
-    console.log(JSON.stringify({ model: c.model, adapter: choice.adapter, steps: perStep.length, perStep: summary, all: perStep }));
+    console.log(JSON.stringify({ model: c.model, adapter: choice.adapter, steps: perStep.length, perStep: summary, all: perStep, lastStep }));
   } catch (error) {
     console.log(JSON.stringify({ model: c.model, error: error.message.split('\n')[0] }));
   } finally {
