@@ -13,3 +13,4 @@ export * from './finite-tensors';
 export * from './run-lock';
 export * from './stop-signals';
 
+export { CachedConstantsAdam, ScalarCache, adam } from './adam';

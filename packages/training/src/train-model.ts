@@ -10,6 +10,7 @@ import { SeededRandom, type GenerativeModel, type ModelBatch, type ModelPhase } 
 import * as tf from '@tensorflow/tfjs-core';
 import type { RunDirectory } from './run-directory';
 import { setLearningRate } from './learning-rate';
+import { adam as cachedAdam } from './adam';
 import { train, type TrainerOptions, type TrainResult, type TrainingPhase } from './trainer';
 
 /** Where training batches come from. Its state (a cursor, an RNG) is JSON saved with each checkpoint. */
@@ -68,7 +69,7 @@ export async function trainModel(options: TrainModelOptions): Promise<TrainResul
     variables: phase.variables,
     activeFrom: phase.activeFrom,
     activeUntil: phase.activeUntil,
-    optimizer: options.optimizer ? options.optimizer(phase) : tf.train.adam(learningRate, adam.beta1, adam.beta2, adam.epsilon),
+    optimizer: options.optimizer ? options.optimizer(phase) : cachedAdam(learningRate, adam.beta1, adam.beta2, adam.epsilon),
     losses: () => {
       if (!current) throw new Error('trainModel: no batch drawn for this step');
       return phase.losses(current, noise);
