@@ -73,15 +73,39 @@ describe('Adam with cached constants', () => {
     expect(counts).toEqual([6 * 2 + 4, 0]);
   });
 
-  it('the cache keeps the most recent values and disposes the oldest', () => {
+  it('the cache keeps the most recently used values and disposes the least recently used', () => {
     const cache = new ScalarCache(2);
     const one = cache.get(1);
-    cache.get(2);
-    expect(cache.get(1)).toBe(one);
+    const two = cache.get(2);
+    expect(cache.get(1)).toBe(one);   // 1 is now the most recently used
     cache.get(3);
     expect(cache.size).toBe(2);
+    expect(two.isDisposed).toBe(true);
+    expect(one.isDisposed).toBe(false);
+    cache.get(4);                     // evicts 1, used before 3
     expect(one.isDisposed).toBe(true);
     cache.dispose();
     expect(cache.size).toBe(0);
+  });
+
+  it('a learning rate that changes every step does not evict the constants every step uses', () => {
+    const p = problem('decay');
+    const optimizer = adam(0.01);
+    const cache = (optimizer as unknown as { constants: ScalarCache }).constants;
+    const setRate = (step: number) => ((optimizer as unknown as { learningRate: number }).learningRate = 0.01 * (1 - step / 100));
+    setRate(0);
+    optimizer.minimize(() => p.loss(1), false, [p.a, p.b]);
+    const [one, beta1] = [cache.get(1), cache.get(0.9)];
+    for (let step = 1; step < 100; step++) {
+      setRate(step);
+      optimizer.minimize(() => p.loss(1), false, [p.a, p.b]);
+    }
+    // The same kept tensors after 99 new learning rates: never evicted, never uploaded again.
+    expect(cache.get(1)).toBe(one);
+    expect(cache.get(0.9)).toBe(beta1);
+    expect(one.isDisposed).toBe(false);
+    expect(cache.size).toBeLessThanOrEqual(32);
+    optimizer.dispose();
+    p.dispose();
   });
 });

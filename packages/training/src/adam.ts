@@ -17,7 +17,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 
-/** Kept scalar tensors by value; the oldest are disposed beyond `capacity`. */
+/**
+ * Kept scalar tensors by value; beyond `capacity` the least recently used is disposed, so the
+ * constants every step uses stay while a decaying learning rate's old values go.
+ */
 export class ScalarCache {
   private readonly tensors = new Map<number, tf.Scalar>();
 
@@ -25,7 +28,11 @@ export class ScalarCache {
 
   get(value: number): tf.Scalar {
     let tensor = this.tensors.get(value);
-    if (tensor === undefined || tensor.isDisposed) {
+    if (tensor !== undefined && !tensor.isDisposed) {
+      // Most recent last: the Map's order is the eviction order.
+      this.tensors.delete(value);
+      this.tensors.set(value, tensor);
+    } else {
       tensor = tf.keep(tf.scalar(value));
       this.tensors.set(value, tensor);
       if (this.tensors.size > this.capacity) {
