@@ -1,7 +1,7 @@
 // The library packages as a new user gets them: packed with pnpm (workspace ranges rewritten),
 // installed with npm into a fresh app outside the workspace, then: each tarball's contents
 // against its package.json, every examples/*.mjs run with node, every examples/*.ts
-// type-checked (bundler and nodenext resolution), and every examples/browser/<NAME>/ bundled
+// type-checked (bundler, nodenext and node10 resolution), and every examples/browser/<NAME>/ bundled
 // with esbuild for the browser and run in Debian's Chromium against the numbers its node.mjs
 // computed. Packing and the install happen once, in beforeAll; see README.md.
 import { existsSync, readFileSync } from 'node:fs';
