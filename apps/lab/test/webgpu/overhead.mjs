@@ -3,7 +3,9 @@
 // writes, reads and dispatches per step (countWebgpuOverhead), for the conv VAE, CSVAE and a
 // Glow L=2 K=2 on tiny shapes. A software adapter (lavapipe) counts as a GPU would. Prints one
 // JSON line per model; src/backends/webgpu-overhead.test.ts asserts the counts.
-//   node apps/lab/test/webgpu/overhead.mjs [model ...]
+//   node apps/lab/test/webgpu/overhead.mjs [--upload-sizes] [model ...]
+// --upload-sizes adds uploadSizes: uploads per steady step by their element count (1 = a scalar).
+import * as tf from '@tensorflow/tfjs-core';
 import { countWebgpuOverhead, initBackend } from '@disentangle/kernels';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -19,7 +21,8 @@ const STEPS = 8;
 const WARMUP = 3; // steps whose counts are left out (first uploads of weights and constants)
 const quiet = { isTTY: false, write: () => true };
 
-const wanted = process.argv.slice(2);
+const sizes = process.argv.includes('--upload-sizes');
+const wanted = process.argv.slice(2).filter((a) => a !== '--upload-sizes');
 const choice = await initBackend({ backend: 'webgpu' });
 const registry = await loadModelRegistry();
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -29,6 +32,18 @@ for (const c of CASES) {
   const counter = countWebgpuOverhead();
   const perStep = [];
   let lastStep;
+  const bySize = new Map();
+  let steady = false;
+  const backend = tf.backend();
+  const upload = backend.uploadToGPU;
+  if (sizes) {
+    // The same test countWebgpuOverhead uses for an upload: CPU values, no GPU resource yet.
+    backend.uploadToGPU = function (dataId) {
+      const data = this.tensorMap.get(dataId);
+      if (steady && data && data.resource == null && data.values != null) bySize.set(data.values.length, (bySize.get(data.values.length) ?? 0) + 1);
+      return upload.call(this, dataId);
+    };
+  }
   try {
     const outcome = await trainModelRun({
       registry, model: c.model, data: { ...c.spec, seed: 0 }, options: c.options, steps: STEPS, batch: 8, seed: 0, runsDir, name: 'run', backend: choice,
@@ -39,14 +54,18 @@ for (const c of CASES) {
         // reads the losses back), not a steady one: it is reported apart.
         if (step === STEPS) lastStep = delta;
         else if (step > WARMUP + 1) perStep.push(delta);
+        steady = step > WARMUP && step < STEPS - 1; // size the uploads of the same steps perStep holds
+
       },
     });
     outcome.model.dispose();
     const summary = Object.fromEntries(['uploads', 'uniformWrites', 'reads', 'dispatches'].map((k) => [k, median(perStep.map((d) => d[k]))]));
-    console.log(JSON.stringify({ model: c.model, adapter: choice.adapter, steps: perStep.length, perStep: summary, all: perStep, lastStep }));
+    const uploadSizes = sizes ? Object.fromEntries([...bySize].sort((a, b) => a[0] - b[0]).map(([n, count]) => [n, count / perStep.length])) : undefined;
+    console.log(JSON.stringify({ model: c.model, adapter: choice.adapter, steps: perStep.length, perStep: summary, all: perStep, lastStep, uploadSizes }));
   } catch (error) {
     console.log(JSON.stringify({ model: c.model, error: error.message.split('\n')[0] }));
   } finally {
+    backend.uploadToGPU = upload;
     counter.stop();
     await rm(runsDir, { recursive: true, force: true });
   }
