@@ -19,7 +19,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import path from 'node:path';
 import { WEIGHTS_DATA_FILE, WEIGHTS_MANIFEST_FILE, joinBuffers, validateManifest } from './weights-format';
-import { GENERATED_BY, checkpointLocation, readManifestJson, readWeightsFiles, sha256Hex, writeDirectoryAtomic } from './weights-io';
+import { GENERATED_BY, resolveCheckpointDir, readManifestJson, readWeightsFiles, sha256Hex, writeDirectoryAtomic } from './weights-io';
 
 export const FILE_SCHEME = 'file://';
 
@@ -53,7 +53,7 @@ export function fileSystemHandler(location: string): tf.io.IOHandler {
     },
 
     async load(): Promise<tf.io.ModelArtifacts> {
-      const source = await checkpointLocation(dir);
+      const source = await resolveCheckpointDir(dir);
       const file = path.join(source, WEIGHTS_MANIFEST_FILE);
       const json = (await readManifestJson(file)) as tf.io.ModelJSON & { checksums?: Record<string, string> };
       if (json.weightsManifest === undefined) {

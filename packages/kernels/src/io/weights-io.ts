@@ -288,7 +288,7 @@ async function pathExists(file: string): Promise<boolean> {
  * instant between moving the old checkpoint aside and renaming the new one into place, the
  * newest complete `.old-` sibling. Returns `dir` when neither exists (the caller reports it).
  */
-async function resolveCheckpointDir(dir: string): Promise<string> {
+export async function resolveCheckpointDir(dir: string): Promise<string> {
   const target = path.resolve(dir);
   if (await pathExists(target)) return target;
   const candidates: { path: string; mtimeMs: number }[] = [];
@@ -349,12 +349,6 @@ export async function loadWeights(dir: string): Promise<LoadedWeights> {
   const tensors = tf.io.decodeWeights(joinBuffers(buffers), specs);
   return { tensors, metadata: manifest.userDefinedMetadata };
 }
-
-/**
- * Where the checkpoint for `dir` is (itself, or the `.old-` sibling a crashed writer left),
- * for loaders of other kinds of model.json (the tfjs-layers file handler).
- */
-export const checkpointLocation = resolveCheckpointDir;
 
 /**
  * The bytes of every weights file `manifest` names in `source`, each checked against the
