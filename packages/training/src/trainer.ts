@@ -12,8 +12,9 @@
  * (lines after it are dropped, all of them when no checkpoint exists), logs metrics as JSONL,
  * shows a progress bar, checkpoints atomically every `checkpointEvery` steps and when SIGINT
  * or SIGTERM arrives (after the step in flight; a second signal exits at once), never saves
- * non-finite weights, and stops with an error naming the step and the loss terms as soon as a
- * loss is not finite.
+ * non-finite weights, and stops with an error naming the step and the loss terms when a loss
+ * is not finite: at that step where the losses are read every step (CPU backends), at the next
+ * read, naming the steps in between, where they are not (`readLossesEvery`, WebGPU).
  */
 import { assertGradientsRegistered, type LossTerms, type UpdateMode } from '@disentangle/kernels';
 import * as tf from '@tensorflow/tfjs-core';
