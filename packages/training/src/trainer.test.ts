@@ -347,6 +347,7 @@ describe('train', () => {
     await expect(attempt([model, { ...adversary, name: 'model' }])).rejects.toThrow(/two phases are named "model"/);
     await expect(attempt([model, { ...adversary, variables: [chase.v, chase.w] }])).rejects.toThrow(/both phase "model" and phase "adversary"/);
     await expect(attempt([model, { ...adversary, optimizer: model.optimizer }])).rejects.toThrow(/share one `optimizer`/);
+    await expect(train({ ...base, phases: [model, adversary], update: 'coupled', readLossesEvery: 0 })).rejects.toThrow(/`readLossesEvery` must be a positive integer, got 0/);
     await expect(attempt([model, { ...adversary, variables: [] }])).rejects.toThrow(/phase "adversary" has no `variables`/);
     await expect(attempt([])).rejects.toThrow(/`phases` is empty/);
     await expect(attempt([model, adversary], 'single')).rejects.toThrow(/'single' takes exactly one phase, got 2/);
