@@ -83,6 +83,14 @@ describe('a tfjs-layers model saved and loaded on disk without tfjs-node', () =>
     expect(await outputs(await tfl.loadLayersModel(`file://${dir}`))).toEqual(await outputs(first));
   });
 
+  it('two copies of the package in one process register one file:// router between them, so a URL still has exactly one handler', async () => {
+    const before = tf.io.getSaveHandlers('file://twice').length;
+    // A second evaluation of the module, as a second install of the package would be.
+    await import(`./layers-file-handler?copy=${Date.now()}`);
+    expect(before).toBe(1);
+    expect(tf.io.getSaveHandlers('file://twice')).toHaveLength(1);
+  });
+
   it('defers to another file:// handler (tfjs-node) instead of making tf.io refuse an ambiguous URL', () => {
     expect(tf.io.getSaveHandlers('file://somewhere')).toHaveLength(1);
     const other: tf.io.IOHandler = { save: async () => ({ modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }) };
@@ -91,3 +99,4 @@ describe('a tfjs-layers model saved and loaded on disk without tfjs-node', () =>
     expect(handlers).toEqual([other]);
   });
 });
+

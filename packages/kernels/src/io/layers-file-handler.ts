@@ -92,12 +92,18 @@ function fileRouter(kind: 'save' | 'load'): FileRouter {
   }) as FileRouter;
 }
 
-let registered = false;
+/**
+ * Marks the process, not this module: with two copies of this package loaded (two installs, or a
+ * test runner re-evaluating modules), two routers would each defer to the other and neither
+ * would serve `file://`.
+ */
+const REGISTERED = Symbol.for('@disentangle/kernels/file-system-router');
 
-/** Registers `file://` for `model.save` and `tf.loadLayersModel` (idempotent; done on import). */
+/** Registers `file://` for `model.save` and `tf.loadLayersModel` (once per process; done on import). */
 export function registerFileSystemRouter(): void {
-  if (registered) return;
-  registered = true;
+  const global = globalThis as { [REGISTERED]?: true };
+  if (global[REGISTERED]) return;
+  global[REGISTERED] = true;
   tf.io.registerSaveRouter(fileRouter('save'));
   tf.io.registerLoadRouter(fileRouter('load'));
 }
