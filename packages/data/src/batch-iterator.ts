@@ -132,6 +132,15 @@ export class BatchIterator implements Iterable<ArrayBatch> {
 
   /** The next batch of plain typed arrays; rolls over into the next epoch (never ends). */
   next(): ArrayBatch {
+    const { indices, epoch } = this.nextIndices();
+    return this.gather(indices, epoch);
+  }
+
+  /**
+   * Advances as `next()` does, without gathering: the batch's dataset indices, its epoch and
+   * where it starts in that epoch's order (`currentOrder()`), for sources that keep the data elsewhere.
+   */
+  nextIndices(): { indices: Int32Array; epoch: number; start: number } {
     let remaining = this.pool.length - this.state.position;
     if (remaining === 0 || (this.options.dropLast && remaining < this.batchSize)) {
       this.state = { epoch: this.state.epoch + 1, position: 0 };
@@ -140,10 +149,16 @@ export class BatchIterator implements Iterable<ArrayBatch> {
     }
     const order = this.epochOrder();
     const size = Math.min(this.batchSize, remaining);
-    const indices = order.slice(this.state.position, this.state.position + size);
+    const start = this.state.position;
+    const indices = order.slice(start, start + size);
     const epoch = this.state.epoch;
-    this.state = { epoch, position: this.state.position + size };
-    return this.gather(indices, epoch);
+    this.state = { epoch, position: start + size };
+    return { indices, epoch, start };
+  }
+
+  /** The current epoch's visiting order: dataset indices, a permutation of the pool. */
+  currentOrder(): Int32Array {
+    return this.epochOrder();
   }
 
   /** The next batch as tensors (the caller disposes them, e.g. `tf.dispose(batch)`). */

@@ -22,3 +22,4 @@ export * from './load-dataset';
 export * from './procedural';
 export * from './point-sets';
 export * from './prepared-data';
+export { createResidentBatchSource } from './resident-batches';

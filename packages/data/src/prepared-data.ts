@@ -14,6 +14,7 @@
 import { SeededRandom, type InputSpec, type ModelBatch } from '@disentangle/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import { BatchIterator } from './batch-iterator';
+import { createResidentBatchSource } from './resident-batches';
 import { labelMatrix, type LabelMatrixSpec } from './label-matrix';
 import { loadDataset } from './load-dataset';
 import { balancedIndices, semiSupervisedMask, splitIndices, subset, type SplitIndices } from './subset';
@@ -190,8 +191,11 @@ export function disposeBatch(batch: ModelBatch): void {
 /**
  * Training batches for `@disentangle/training`'s `trainModel`: a seeded, shuffling,
  * resumable pass over the training split (its state is the iterator's {epoch, position}).
+ * `resident`: keep the data on the device and slice each batch there (resident-batches.ts);
+ * the same batches, without a copy from the CPU per step. 'auto' (the default) does so on WebGPU.
  */
-export function createBatchSource(data: PreparedData, { batchSize, seed = 0 }: { batchSize: number; seed?: number }) {
+export function createBatchSource(data: PreparedData, { batchSize, seed = 0, resident = 'auto' }: { batchSize: number; seed?: number; resident?: boolean | 'auto' }) {
+  if (resident === true || (resident === 'auto' && tf.getBackend() === 'webgpu')) return createResidentBatchSource(data, { batchSize, seed });
   const indices = data.split.train;
   const iterator = new BatchIterator(data.dataset, { batchSize, seed, indices, dropLast: indices.length >= batchSize });
   return {
@@ -199,6 +203,7 @@ export function createBatchSource(data: PreparedData, { batchSize, seed = 0 }: {
     next: (): ModelBatch => gatherBatch(data, iterator.next().indices),
     getState: () => iterator.getState(),
     setState: (state: unknown) => iterator.setState(state as ReturnType<BatchIterator['getState']>),
+    dispose: () => {},
   };
 }
 

@@ -14,8 +14,12 @@
  *
  * A learning rate that changes every step (a decaying schedule) still costs one new scalar per
  * step: the cache keeps the last few values only.
+ *
+ * On WebGPU the update runs as three fused dispatches per variable (adam-webgpu.ts), the same
+ * formulas to float32 rounding, with the same state.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { adamMomentOnWebgpu, adamStepOnWebgpu } from './adam-webgpu';
 
 /**
  * Kept scalar tensors by value; beyond `capacity` the least recently used is disposed, so the
@@ -73,6 +77,7 @@ export class CachedConstantsAdam extends tf.AdamOptimizer {
     const state = this as unknown as AdamState;
     const c = (value: number) => this.constants.get(value);
     const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
+    const fused = tf.getBackend() === 'webgpu';
     tf.tidy(() => {
       const oneMinusAccBeta1 = tf.sub(c(1), state.accBeta1);
       const oneMinusAccBeta2 = tf.sub(c(1), state.accBeta2);
@@ -84,6 +89,15 @@ export class CachedConstantsAdam extends tf.AdamOptimizer {
         if (gradient == null) return;
         const firstMoment = state.accumulatedFirstMoment[i]!.variable;
         const secondMoment = state.accumulatedSecondMoment[i]!.variable;
+        if (fused) {
+          const first = adamMomentOnWebgpu(firstMoment, gradient, state.beta1, false);
+          const second = adamMomentOnWebgpu(secondMoment, gradient, state.beta2, true);
+          const updated = adamStepOnWebgpu(value, first, second, oneMinusAccBeta1, oneMinusAccBeta2, state.learningRate, state.epsilon);
+          firstMoment.assign(first);
+          secondMoment.assign(second);
+          value.assign(updated);
+          return;
+        }
         const newFirstMoment = tf.add(tf.mul(firstMoment, c(state.beta1)), tf.mul(gradient, c(1 - state.beta1)));
         const newSecondMoment = tf.add(tf.mul(secondMoment, c(state.beta2)), tf.mul(tf.square(gradient), c(1 - state.beta2)));
         const biasCorrectedFirstMoment = tf.div(newFirstMoment, oneMinusAccBeta1);

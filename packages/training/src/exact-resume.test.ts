@@ -31,8 +31,9 @@ function makeRun(): { model: GenerativeModel; batches: BatchSource } {
     dispose: () => tf.dispose([...Object.values(variables), trueW]),
     phases: () => [{
       name: 'main', variables: Object.values(variables),
-      losses: ({ x, y }) => {
-        const h = tf.tanh(tf.add(tf.matMul(x, variables.w1), variables.b1));
+      losses: ({ x, y }, random) => {
+        // Noise on the hidden units, so the noise stream's state must resume too.
+        const h = tf.tanh(tf.add(tf.add(tf.matMul(x, variables.w1), variables.b1), tf.mul(random.normal([32, 32]), 0.1)));
         return { total: tf.mean(tf.square(tf.sub(tf.matMul(h, variables.w2), y!))) as tf.Scalar };
       },
     }],
@@ -58,10 +59,13 @@ describe('exact resume on wasm, 1 thread', () => {
     await initBackend({ backend: 'wasm', threads: 1 });
   }, 60_000);
 
-  it('40 steps straight equal 40 steps stopped at 5, 17 and 29 and resumed: bit for bit', async () => {
+  it.each([
+    ['drawn on the host', false],
+    ['drawn with Philox on the backend (as on WebGPU)', true],
+  ])('40 steps straight equal 40 steps stopped at 5, 17 and 29 and resumed: bit for bit, noise %s', async (_, deviceNoise) => {
     expect(tf.getBackend()).toBe('wasm');
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'exact-resume-'));
-    const options = { steps: 40, learningRate: 0.01, seed: 4, checkpointEvery: 1000, progressStream: quiet };
+    const options = { steps: 40, learningRate: 0.01, seed: 4, checkpointEvery: 1000, progressStream: quiet, deviceNoise };
 
     const straight = makeRun();
     await trainModel({ ...straight, ...options, run: await RunDirectory.create(root, 'straight', {}) });

@@ -1,6 +1,6 @@
 /**
  * Times the demo conv VAE's Adam training step on the active tfjs backend: a fixed
- * batch, fresh reparameterisation noise every step, and a read of the loss so that
+ * batch, fresh reparameterisation noise every step (drawn on the GPU on WebGPU), and a read of the loss so that
  * asynchronous backends (WebGPU) finish the step before the clock stops.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -22,6 +22,8 @@ export async function measureConvVaeStep({ batch, steps, warmup, afterStep }: { 
   const size = DEFAULT_CONV_VAE.imageSize;
   const { images } = makeShapesDataset(batch, size, random);
   const x = tf.tensor4d(images, [batch, size, size, 1]);
+  // As the trainer does: on WebGPU the noise is drawn on the GPU (Philox), not uploaded.
+  rng.deviceDraws = tf.getBackend() === 'webgpu';
   // The trainer's Adam (tfjs' update with its scalar constants cached), so the bench times what training runs.
   const optimizer = adam(1e-3);
   const variables = Object.values(model.variables);

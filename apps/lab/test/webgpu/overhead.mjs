@@ -12,10 +12,12 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { loadModelRegistry, trainModelRun } from '../../dist/index.js';
 
+// 100 examples, 80 for training: 10 batches of 8 per epoch, so no measured step starts an epoch
+// (an epoch's start uploads its shuffled order once: resident-batches.ts in @disentangle/data).
 export const CASES = [
-  { model: 'vae', spec: { dataset: 'faces', labels: ['Eyeglasses'], count: 48, size: 16, identities: 8 } },
-  { model: 'csvae', spec: { dataset: 'faces', labels: ['Eyeglasses'], count: 48, size: 16, identities: 8 } },
-  { model: 'glow', spec: { dataset: 'mnist', count: 48, size: 16 }, options: { flow: { levels: 2, stepsPerLevel: 2 } } },
+  { model: 'vae', spec: { dataset: 'faces', labels: ['Eyeglasses'], count: 100, size: 16, identities: 8 } },
+  { model: 'csvae', spec: { dataset: 'faces', labels: ['Eyeglasses'], count: 100, size: 16, identities: 8 } },
+  { model: 'glow', spec: { dataset: 'mnist', count: 100, size: 16 }, options: { flow: { levels: 2, stepsPerLevel: 2 } } },
 ];
 const STEPS = 8;
 const WARMUP = 3; // steps whose counts are left out (first uploads of weights and constants)
@@ -63,6 +65,7 @@ for (const c of CASES) {
     const uploadSizes = sizes ? Object.fromEntries([...bySize].sort((a, b) => a[0] - b[0]).map(([n, count]) => [n, count / perStep.length])) : undefined;
     console.log(JSON.stringify({ model: c.model, adapter: choice.adapter, steps: perStep.length, perStep: summary, all: perStep, lastStep, uploadSizes }));
   } catch (error) {
+    if (process.env.OVERHEAD_DEBUG) console.error(error.stack);
     console.log(JSON.stringify({ model: c.model, error: error.message.split('\n')[0] }));
   } finally {
     backend.uploadToGPU = upload;

@@ -30,7 +30,8 @@ async function step(backend, c) {
   const data = await prepareData({ ...c.spec, seed: 0 });
   const environment = { input: data.input, labels: data.labelNames, exclusive: data.exclusive, ...(data.classColumns ? { classColumns: data.classColumns } : {}), seed: 0 };
   const model = entry.create(entry.resolveConfig(c.options ?? {}, environment));
-  const batch = createBatchSource(data, { batchSize: 8, seed: 0 }).next();
+  const source = createBatchSource(data, { batchSize: 8, seed: 0 });
+  const batch = source.next();
   const phases = [];
   try {
     for (const phase of model.phases()) {
@@ -46,6 +47,7 @@ async function step(backend, c) {
   } finally {
     model.dispose();
     tf.dispose(Object.values(batch).filter((t) => t instanceof tf.Tensor));
+    source.dispose();
   }
   return phases;
 }

@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { registerWasmTrainingKernels } from './wasm-kernels/register';
 import { prepareWasmThreads, wasmThreadCount } from './wasm-threads';
+import { installWebgpuConstants } from './webgpu-constants';
 import './register-gradients';
 
 export type BackendRequest = 'auto' | 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
@@ -151,6 +152,8 @@ const webgpuAttempt = (allowSoftware: boolean): Attempt => async () => {
   }
   await importOptional('@tensorflow/tfjs-backend-webgpu');
   await activate('webgpu');
+  // Scalars and constant arrays made once on the GPU, not uploaded each step (issue 17).
+  installWebgpuConstants();
   const software = softwareAdapterReason(adapter);
   return { reason: software ? `Dawn found only a software adapter (${software}), used because --backend webgpu asked for it` : 'Dawn found an adapter', adapter: describeAdapter(adapter) };
 };

@@ -9,6 +9,7 @@
  * should upload nothing and read nothing, and dispatch about as many kernels as PyTorch runs ops.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { webgpuDeviceFills } from './webgpu-constants';
 
 export interface WebgpuCounts {
   uploads: number;
@@ -42,8 +43,11 @@ export function countWebgpuOverhead(): WebgpuCounter {
   const original = { uploadToGPU: backend.uploadToGPU, getBufferData: backend.getBufferData, runWebGPUProgram: backend.runWebGPUProgram, writeBuffer: backend.queue.writeBuffer };
   backend.uploadToGPU = function (dataId) {
     const data = this.tensorMap.get(dataId);
-    if (data && data.resource == null && data.values != null) counts.uploads++;
-    return original.uploadToGPU.call(this, dataId);
+    const pending = data != null && data.resource == null && data.values != null;
+    const fills = webgpuDeviceFills();
+    original.uploadToGPU.call(this, dataId);
+    // A constant that installWebgpuConstants wrote with a fill program is a dispatch, not an upload.
+    if (pending && webgpuDeviceFills() === fills) counts.uploads++;
   };
   backend.getBufferData = function (buffer) {
     counts.reads++;

@@ -8,8 +8,14 @@
  * 128 bits of state, period 2^128 − 1. Its four 32-bit state words are filled by
  * splitmix32 (the 32-bit variant of Steele, Lea & Flood's SplitMix) run from the seed,
  * which is the seeding Vigna recommends.
+ *
+ * With `deviceDraws` set, the tensor draws (`uniform`, `normal`, `gumbel`) take a 64-bit key
+ * from this stream (two words) and compute their values with Philox on the backend (philox.ts):
+ * one dispatch and no upload on WebGPU, and the stream's state, checkpoints and resumes stay
+ * the same four words. Those draws are other numbers than the host draws of the same state.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { philoxTensor, type PhiloxDistribution } from './philox';
 
 /** JSON-serialisable generator state: `getState()` returns it, `setState()` resumes from it. */
 export interface SeededRandomState {
@@ -67,6 +73,8 @@ function elementCount(shape: number[], method: string): number {
  * `setState()` make a resumed training run continue the exact same stream.
  */
 export class SeededRandom {
+  /** Draw tensors with Philox on the backend (see the module comment); plain numbers stay on the host. Not inherited by forks. */
+  deviceDraws = false;
   private s0 = 0;
   private s1 = 0;
   private s2 = 0;
@@ -162,6 +170,7 @@ export class SeededRandom {
    */
   uniform(shape: number[], lo = 0, hi = 1): tf.Tensor {
     if (!(hi >= lo)) throw new Error(`SeededRandom.uniform: need lo ≤ hi, got lo=${lo}, hi=${hi}`);
+    if (this.deviceDraws) return this.deviceDraw('uniform', shape, lo, hi);
     const values = new Float32Array(elementCount(shape, 'uniform'));
     for (let i = 0; i < values.length; i++) values[i] = lo + (hi - lo) * this.uniformNumber();
     return tf.tensor(values, shape, 'float32');
@@ -170,6 +179,7 @@ export class SeededRandom {
   /** A float32 tensor of normals N(mean, std²), drawn by Box–Muller in float64 (see `fillNormal`). */
   normal(shape: number[], mean = 0, std = 1): tf.Tensor {
     if (!(std >= 0)) throw new Error(`SeededRandom.normal: std must be ≥ 0, got ${std}`);
+    if (this.deviceDraws) return this.deviceDraw('normal', shape, mean, std);
     const values = new Float64Array(elementCount(shape, 'normal'));
     this.fillNormal(values, mean, std);
     return tf.tensor(Float32Array.from(values), shape, 'float32');
@@ -180,9 +190,17 @@ export class SeededRandom {
    * (inverse CDF of F(g) = exp(−e^{−g})), computed in float64.
    */
   gumbel(shape: number[]): tf.Tensor {
+    if (this.deviceDraws) return this.deviceDraw('gumbel', shape);
     const values = new Float32Array(elementCount(shape, 'gumbel'));
     for (let i = 0; i < values.length; i++) values[i] = -Math.log(-Math.log(this.uniformOpenNumber()));
     return tf.tensor(values, shape, 'float32');
+  }
+
+  /** A Philox draw on the backend under the next two words of this stream as its key. */
+  private deviceDraw(distribution: PhiloxDistribution, shape: number[], a?: number, b?: number): tf.Tensor {
+    elementCount(shape, distribution);
+    const key = [this.nextUint32(), this.nextUint32()] as const;
+    return philoxTensor(distribution, shape, key, a, b);
   }
 
   /**

@@ -21,6 +21,7 @@ import {
   EVALUATION,
   FeatureNetwork,
   GaussianHead,
+  hostValues,
   ParameterStore,
   SeededRandom,
   TRAINING,
@@ -442,12 +443,13 @@ export class LabelFeatureVae {
     if (!needLabels) return { x: x as tf.Tensor4D, y: y as tf.Tensor2D, labelled: labelled as tf.Tensor1D };
     if (!y) throw new Error(`${this.name}: batch.y (labels ${this.config.labels.join(', ')}) is missing; training needs them, with batch.labelled marking the rows whose labels are known`);
     this.checkLabelShape(y, n, 'batch.y');
-    const values = y.dataSync();
+    // Checked where the values are on the host; on WebGPU a batch kept on the GPU is not read back (hostValues).
+    const values = hostValues(y) ?? [];
     const bad = values.findIndex((v) => v !== 0 && v !== 1);
     if (bad >= 0) throw new Error(`${this.name}: batch.y must hold 0 or 1 (binary labels ${this.config.labels.join(', ')}), got ${values[bad]} at row ${Math.floor(bad / this.labelCount)}, label '${this.config.labels[bad % this.labelCount]}'`);
     if (labelled !== undefined) {
       if (labelled.rank !== 1 || labelled.shape[0] !== n) throw new Error(`${this.name}: batch.labelled (the supervision mask) has shape [${labelled.shape}], expected [${n}], one entry per image`);
-      const mask = labelled.dataSync();
+      const mask = hostValues(labelled) ?? [];
       const wrong = mask.findIndex((v) => v !== 0 && v !== 1);
       if (wrong >= 0) throw new Error(`${this.name}: batch.labelled must hold 0 (label unknown) or 1 (known), got ${mask[wrong]} at row ${wrong}`);
     }
