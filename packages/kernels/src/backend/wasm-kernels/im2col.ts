@@ -5,12 +5,16 @@
 import type { backend_util } from '@tensorflow/tfjs-core';
 import { validRange } from './conv-geometry';
 
+/** Milliseconds spent in im2col and col2im since the process started (a profile's split of the conv backprops). */
+export const wasmIm2colClock = { im2colMs: 0, col2imMs: 0 };
+
 /**
  * Fills cols (transposed im2col, shape [K, P]) for images [n0, n1):
  * cols[(ky*kw + kx)*C + c][p] = x[n, oy*sh - top + ky*dh, ox*sw - left + kx*dw, c], 0 in the padding,
  * with p = ((n - n0)*Ho + oy)*Wo + ox. Row-major in P so Conv2DBackpropFilter is cols × dy.
  */
 export function im2colTransposed(x: Float32Array, cols: Float32Array, info: backend_util.Conv2DInfo, n0: number, n1: number): void {
+  const started = performance.now();
   const { inHeight: H, inWidth: W, inChannels: C, outHeight: Ho, outWidth: Wo } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { dilationHeight: dh, dilationWidth: dw } = info;
@@ -36,6 +40,7 @@ export function im2colTransposed(x: Float32Array, cols: Float32Array, info: back
       }
     }
   }
+  wasmIm2colClock.im2colMs += performance.now() - started;
 }
 
 /**
@@ -43,6 +48,7 @@ export function im2colTransposed(x: Float32Array, cols: Float32Array, info: back
  * dx (NHWC, not cleared here): the adjoint of im2col, used by Conv2DBackpropInput.
  */
 export function col2imAdd(cols: Float32Array, dx: Float32Array, info: backend_util.Conv2DInfo, n0: number, n1: number): void {
+  const started = performance.now();
   const { inHeight: H, inWidth: W, inChannels: C, outHeight: Ho, outWidth: Wo } = info;
   const { filterHeight: kh, filterWidth: kw, strideHeight: sh, strideWidth: sw } = info;
   const { dilationHeight: dh, dilationWidth: dw } = info;
@@ -65,4 +71,5 @@ export function col2imAdd(cols: Float32Array, dx: Float32Array, info: backend_ut
       }
     }
   }
+  wasmIm2colClock.col2imMs += performance.now() - started;
 }

@@ -15,10 +15,10 @@ function restoreStock(): void {
 }
 
 describe('registerWasmTrainingKernels', () => {
-  it('lists the six kernels and is idempotent', async () => {
+  it('lists the nine kernels and is idempotent', async () => {
     expect([...WASM_TRAINING_KERNELS].sort()).toEqual([
-      'BatchMatMul', 'Conv2DBackpropFilter', 'Conv2DBackpropInput',
-      'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'UnsortedSegmentSum',
+      'BatchMatMul', 'Concat', 'Conv2DBackpropFilter', 'Conv2DBackpropInput',
+      'DepthwiseConv2dNativeBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'Slice', 'SplitV', 'UnsortedSegmentSum',
     ]);
     const first = registerWasmTrainingKernels();
     const configs = first.map((name) => tf.getKernel(name, 'wasm'));

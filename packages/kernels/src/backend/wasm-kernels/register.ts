@@ -1,7 +1,7 @@
 /**
  * Registers the training kernels stock tfjs-backend-wasm lacks (Conv2DBackpropFilter,
  * depthwise conv gradients, UnsortedSegmentSum) or runs slowly (Conv2DBackpropInput,
- * transposed / batched BatchMatMul). See /work/shared/PLATFORM.md for the measurements.
+ * transposed / batched BatchMatMul, narrow Slice / SplitV / Concat). See /work/shared/PLATFORM.md for the measurements.
  */
 import { getKernel, registerKernel, unregisterKernel } from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
@@ -10,6 +10,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseConv2dNativeBackpropFilterConfig } from './depthwise-conv2d-backprop-filter';
 import { depthwiseConv2dNativeBackpropInputConfig } from './depthwise-conv2d-backprop-input';
+import { concatConfig, sliceConfig, splitVConfig } from './slice-concat';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 import { isTrainingKernel, STOCK_KERNEL, type TrainingKernelConfig } from './wasm-util';
 
@@ -20,7 +21,12 @@ const CONFIGS: readonly KernelConfig[] = [
   depthwiseConv2dNativeBackpropFilterConfig,
   depthwiseConv2dNativeBackpropInputConfig,
   unsortedSegmentSumConfig,
+  sliceConfig,
+  splitVConfig,
+  concatConfig,
 ];
+
+export { wasmIm2colClock } from './im2col';
 
 /** The kernels registerWasmTrainingKernels registers (or overrides) for the 'wasm' backend. */
 export const WASM_TRAINING_KERNELS: readonly string[] = Object.freeze(CONFIGS.map((c) => c.kernelName));
