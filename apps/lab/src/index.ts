@@ -21,3 +21,4 @@ export { PAPERS, DEMO, paperById, loadPapers, PAPERS_VARIABLE } from './papers';
 export * from './sweep/sweep-jobs';
 export * from './sweep/cell-job-handler';
 export * from './sweep/sweep-report';
+export { measureConvVaeStep } from './bench/measure-tfjs-step';

@@ -150,7 +150,12 @@ const webgpuAttempt = (allowSoftware: boolean): Attempt => async () => {
   if (!(g.navigator as { gpu?: unknown } | undefined)?.gpu) {
     Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
   }
-  await importOptional('@tensorflow/tfjs-backend-webgpu');
+  try {
+    await importOptional('@tensorflow/tfjs-backend-webgpu');
+  } catch (error) {
+    // A bundle (or a page) that imported the backend itself, with these globals set: it is registered.
+    if (!tf.findBackendFactory('webgpu')) throw error;
+  }
   await activate('webgpu');
   // Scalars and constant arrays made once on the GPU, not uploaded each step (issue 17).
   installWebgpuConstants();
