@@ -67,6 +67,8 @@ describe('Philox4x32-10', () => {
     expect(Array.from(resumed.uniform([5]).dataSync())).toEqual(Array.from(next.dataSync()));
     expect(() => random.gumbel([2, -1])).toThrow(/shape must be an array of non-negative integers, got \[2,-1\]/);
     expect(philoxTensor('normal', [0, 3], [1, 1]).shape).toEqual([0, 3]);
+    expect(random.fork('child').deviceDraws, 'a fork draws where its parent does').toBe(true);
+    expect(new SeededRandom(1).fork('child').deviceDraws).toBe(false);
     tf.dispose([drawn, next]);
   });
 });

@@ -73,7 +73,7 @@ function elementCount(shape: number[], method: string): number {
  * `setState()` make a resumed training run continue the exact same stream.
  */
 export class SeededRandom {
-  /** Draw tensors with Philox on the backend (see the module comment); plain numbers stay on the host. Not inherited by forks. */
+  /** Draw tensors with Philox on the backend (see the module comment); plain numbers stay on the host. Forks inherit it. */
   deviceDraws = false;
   private s0 = 0;
   private s1 = 0;
@@ -238,6 +238,7 @@ export class SeededRandom {
     const words = splitmix32((fnv1a(String(label)) ^ stateHash) >>> 0, 4);
     const child = new SeededRandom(0);
     child.seedWords(words.map((w, i) => mix32(w ^ parent[i])));
+    child.deviceDraws = this.deviceDraws;
     return child;
   }
 
