@@ -188,14 +188,20 @@ export function disposeBatch(batch: ModelBatch): void {
   tf.dispose([batch.x, batch.y, batch.labelled].filter((t): t is tf.Tensor => t !== undefined));
 }
 
+/** 'auto' keeps data on the GPU up to this size (the dataset and one epoch's copy of the training split). */
+export const RESIDENT_BYTES_LIMIT = 1 << 30;
+
 /**
  * Training batches for `@disentangle/training`'s `trainModel`: a seeded, shuffling,
  * resumable pass over the training split (its state is the iterator's {epoch, position}).
  * `resident`: keep the data on the device and slice each batch there (resident-batches.ts);
- * the same batches, without a copy from the CPU per step. 'auto' (the default) does so on WebGPU.
+ * the same batches, without a copy from the CPU per step. 'auto' (the default) does so on WebGPU
+ * when both copies fit in RESIDENT_BYTES_LIMIT (1 GiB), and copies each batch otherwise.
  */
 export function createBatchSource(data: PreparedData, { batchSize, seed = 0, resident = 'auto' }: { batchSize: number; seed?: number; resident?: boolean | 'auto' }) {
-  if (resident === true || (resident === 'auto' && tf.getBackend() === 'webgpu')) return createResidentBatchSource(data, { batchSize, seed });
+  const residentBytes = 4 * (data.dataset.images.length + (data.split.train.length * data.dataset.images.length) / data.dataset.count);
+  const fits = residentBytes <= RESIDENT_BYTES_LIMIT;
+  if (resident === true || (resident === 'auto' && fits && tf.getBackend() === 'webgpu')) return createResidentBatchSource(data, { batchSize, seed });
   const indices = data.split.train;
   const iterator = new BatchIterator(data.dataset, { batchSize, seed, indices, dropLast: indices.length >= batchSize });
   return {
