@@ -40,30 +40,47 @@ class ConvVae(nn.Module):
         return rec + kl
 
 
-def main():
+def bench_arguments(batch=64, steps=20):
+    """The twins' shared flags; sets torch's threads and seed."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--steps", type=int, default=steps)
     parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--batch", type=int, default=batch)
     parser.add_argument("--device", default="cpu")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     torch.manual_seed(0)
+    return args
+
+
+def adam_step(model, opt, x):
+    """One training step; the loss read waits for it to finish (CUDA is asynchronous)."""
+    opt.zero_grad()
+    loss = model.loss(x)
+    loss.backward()
+    opt.step()
+    loss.item()
+
+
+def time_steps(model, opt, x, args):
+    """Milliseconds of each step after the warm-up ones."""
+    times = []
+    for i in range(args.warmup + args.steps):
+        t0 = time.perf_counter()
+        adam_step(model, opt, x)
+        if i >= args.warmup:
+            times.append((time.perf_counter() - t0) * 1000)
+    return times
+
+
+def main():
+    args = bench_arguments()
     device = torch.device(args.device)
     model = ConvVae().to(device)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     x = (torch.rand(args.batch, 1, 32, 32, device=device) > 0.7).float()
-    times = []
-    for i in range(args.warmup + args.steps):
-        t0 = time.perf_counter()
-        opt.zero_grad()
-        loss = model.loss(x)
-        loss.backward()
-        opt.step()
-        loss.item()  # waits for the step to finish (CUDA is asynchronous)
-        if i >= args.warmup:
-            times.append((time.perf_counter() - t0) * 1000)
+    times = time_steps(model, opt, x, args)
     print(json.dumps({"ms_per_step": times, "threads": torch.get_num_threads(), "torch": torch.__version__,
                       "device": args.device, "ops_per_step": count_ops(model, opt, x)}))
 
@@ -80,15 +97,8 @@ METADATA_OPS = {
 
 def count_ops(model, opt, x):
     """aten operators of one training step (forward, backward, Adam), counted by the profiler."""
-    def step():
-        opt.zero_grad()
-        loss = model.loss(x)
-        loss.backward()
-        opt.step()
-        loss.item()
-
     with torch.autograd.profiler.profile() as prof:
-        step()
+        adam_step(model, opt, x)
     aten = [e for e in prof.function_events if e.name.startswith("aten::")]
     leaf = [e for e in aten if not any(c.name.startswith("aten::") for c in e.cpu_children)]
     compute = [e for e in leaf if e.name not in METADATA_OPS]

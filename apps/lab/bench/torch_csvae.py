@@ -5,21 +5,19 @@ defaults: z and w encoders of stride-2 4x4 convs [16, 32, 64] (batch norm, ReLU)
 trunk of 128 (batch norm, ReLU; the w encoder also sees y), linear Gaussian heads (z: 14, w: 2
 per label), a decoder that mirrors them (dense 128, dense to 4x4x64, 4x4 stride-2 transposed
 convs to 32x32x3, sigmoid mean), and the adversary q(y | z) (64, 64). The step is the coupled
-update: M1 + beta4 M2 for the encoders and decoder, the adversary's cross-entropy N on a
-detached z, both gradients at the same weights, then both Adams. Times it and counts its aten
-operators as torch_conv_vae.py does; prints one JSON line.
+update: M1 + beta4 M2 for the encoders and decoder (M2 through a detached copy of the
+adversary's weights), the adversary's cross-entropy N on a detached z, both gradients at the
+same weights from one backward, then Adam (per parameter, so one optimizer is the package's
+two). Times it and counts its aten operators as torch_conv_vae.py does; prints one JSON line.
    /usr/bin/python3 apps/lab/bench/torch_csvae.py --threads 1 --steps 10
 """
-import argparse
 import json
-import time
 
 import torch
 from torch import nn
 import torch.nn.functional as F
 
-from torch_conv_vae import METADATA_OPS
-from torch_glow import count_ops
+from torch_conv_vae import bench_arguments, count_ops, time_steps
 
 STAGES = [16, 32, 64]
 
@@ -53,6 +51,13 @@ class Csvae(nn.Module):
         self.adversary = nn.Sequential(nn.Linear(z_dim, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, labels))
         self.side, self.labels, self.w_dim = side, labels, w_dim
 
+    def adversary_logits(self, z, frozen):
+        """q(y | z)'s logits; `frozen`: through detached weights, so no gradient reaches the adversary."""
+        h = z
+        for layer in self.adversary:
+            h = F.linear(h, layer.weight.detach(), layer.bias.detach()) if frozen and isinstance(layer, nn.Linear) else layer(h)
+        return h
+
     def losses(self, x, y):
         z_mu, z_log_var = self.z_head(self.z_trunk(self.z_conv(x))).chunk(2, 1)
         w_mu, w_log_var = self.w_head(self.w_trunk(torch.cat([self.w_conv(x), y], 1))).chunk(2, 1)
@@ -66,79 +71,35 @@ class Csvae(nn.Module):
         prior_mean, prior_log_var = 3 * on, torch.log(on + (1 - on) * 0.01)
         kl_w = 0.5 * (prior_log_var - w_log_var + (torch.exp(w_log_var) + (w_mu - prior_mean) ** 2) / torch.exp(prior_log_var) - 1).sum(1).mean()
         kl_z = 0.5 * (z_mu ** 2 + torch.exp(z_log_var) - z_log_var - 1).sum(1).mean()
-        q = torch.sigmoid(self.adversary(z))
+        q = torch.sigmoid(self.adversary_logits(z, frozen=True))
         entropy = (q * torch.log(q + 1e-8) + (1 - q) * torch.log(1 - q + 1e-8)).sum(1).mean()
         model = 100 * reconstruction + kl_w + 0.2 * kl_z + 100 * entropy
-        adversary = F.binary_cross_entropy_with_logits(self.adversary(z.detach()), y)
+        adversary = F.binary_cross_entropy_with_logits(self.adversary_logits(z.detach(), frozen=False), y)
         return model, adversary
 
 
+class CoupledStep(nn.Module):
+    """adam_step's `.loss(x)`: both phases' losses, summed; each reaches only its own parameters."""
+    def __init__(self, y):
+        super().__init__()
+        self.csvae = Csvae()
+        self.y = y
+
+    def loss(self, x):
+        model, adversary = self.csvae.losses(x, self.y)
+        return model + adversary
+
+
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--steps", type=int, default=10)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--batch", type=int, default=64)
-    parser.add_argument("--device", default="cpu")
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(0)
+    args = bench_arguments(batch=64, steps=10)
     device = torch.device(args.device)
-    model = Csvae().to(device)
-    adversary_params = list(model.adversary.parameters())
-    model_params = [p for n, p in model.named_parameters() if not n.startswith("adversary.")]
-    opts = [torch.optim.Adam(model_params, lr=3e-3), torch.optim.Adam(adversary_params, lr=3e-3)]
-    x = torch.rand(args.batch, 3, 32, 32, device=device)
     y = (torch.rand(args.batch, 1, device=device) > 0.7).float()
-
-    class Step:
-        """count_ops's interface: .loss(x) runs the coupled step's forward and backward."""
-        def loss(self, _):
-            main_loss, adversary_loss = model.losses(x, y)
-            # Coupled: each phase's gradient only into its own parameters, at the same weights.
-            main_grads = torch.autograd.grad(main_loss, model_params, retain_graph=True)
-            adversary_grads = torch.autograd.grad(adversary_loss, adversary_params)
-            for p, g in zip(model_params + adversary_params, main_grads + adversary_grads):
-                p.grad = g
-            return main_loss.detach()
-
-    class BothAdams:
-        def zero_grad(self):
-            for o in opts:
-                o.zero_grad()
-
-        def step(self):
-            for o in opts:
-                o.step()
-
-    step, adams = Step(), BothAdams()
-    times = []
-    for i in range(args.warmup + args.steps):
-        t0 = time.perf_counter()
-        adams.zero_grad()
-        loss = step.loss(x)
-        adams.step()
-        loss.item()
-        if i >= args.warmup:
-            times.append((time.perf_counter() - t0) * 1000)
-
-    class NoBackward:
-        """count_ops calls loss.backward(); Step.loss already took the gradients."""
-        def __init__(self, t):
-            self.t = t
-
-        def backward(self):
-            pass
-
-        def item(self):
-            return self.t.item()
-
-    class Counted:
-        def loss(self, x_):
-            return NoBackward(step.loss(x_))
-
+    step = CoupledStep(y).to(device)
+    opt = torch.optim.Adam(step.parameters(), lr=3e-3)
+    x = torch.rand(args.batch, 3, 32, 32, device=device)
+    times = time_steps(step, opt, x, args)
     print(json.dumps({"model": "csvae image 32x32x3", "ms_per_step": times, "threads": torch.get_num_threads(), "torch": torch.__version__,
-                      "device": args.device, "ops_per_step": count_ops(Counted(), adams, x)}))
+                      "device": args.device, "ops_per_step": count_ops(step, opt, x)}))
 
 
 if __name__ == "__main__":

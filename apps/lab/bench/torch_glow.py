@@ -9,16 +9,14 @@ one Adam step and counts its aten operators the way torch_conv_vae.py does, prin
 line: {"ms_per_step": [...], "threads": n, "torch": version, "ops_per_step": {...}}.
    /usr/bin/python3 apps/lab/bench/torch_glow.py --threads 1 --steps 10
 """
-import argparse
 import json
 import math
-import time
 
 import torch
 from torch import nn
 import torch.nn.functional as F
 
-from torch_conv_vae import METADATA_OPS
+from torch_conv_vae import bench_arguments, count_ops, time_steps
 
 
 class ActNorm(nn.Module):
@@ -135,46 +133,13 @@ class Glow(nn.Module):
         return (nll / (self.dims * math.log(2))).mean()
 
 
-def count_ops(model, opt, x):
-    def step():
-        opt.zero_grad()
-        loss = model.loss(x)
-        loss.backward()
-        opt.step()
-        loss.item()
-
-    with torch.autograd.profiler.profile() as prof:
-        step()
-    aten = [e for e in prof.function_events if e.name.startswith("aten::")]
-    leaf = [e for e in aten if not any(c.name.startswith("aten::") for c in e.cpu_children)]
-    compute = [e for e in leaf if e.name not in METADATA_OPS]
-    return {"compute": len(compute), "leaf": len(leaf), "all": len(aten)}
-
-
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--steps", type=int, default=10)
-    parser.add_argument("--warmup", type=int, default=3)
-    parser.add_argument("--batch", type=int, default=32)
-    parser.add_argument("--device", default="cpu")
-    args = parser.parse_args()
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(0)
+    args = bench_arguments(batch=32, steps=10)
     device = torch.device(args.device)
     model = Glow().to(device)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     x = torch.floor(torch.rand(args.batch, 3, 16, 16, device=device) * 32) / 32
-    times = []
-    for i in range(args.warmup + args.steps):
-        t0 = time.perf_counter()
-        opt.zero_grad()
-        loss = model.loss(x)
-        loss.backward()
-        opt.step()
-        loss.item()
-        if i >= args.warmup:
-            times.append((time.perf_counter() - t0) * 1000)
+    times = time_steps(model, opt, x, args)
     print(json.dumps({"model": "glow 2x8 hidden 64", "ms_per_step": times, "threads": torch.get_num_threads(), "torch": torch.__version__,
                       "device": args.device, "ops_per_step": count_ops(model, opt, x)}))
 
