@@ -199,6 +199,7 @@ export const RESIDENT_BYTES_LIMIT = 1 << 30;
  * when both copies fit in RESIDENT_BYTES_LIMIT (1 GiB), and copies each batch otherwise.
  */
 export function createBatchSource(data: PreparedData, { batchSize, seed = 0, resident = 'auto' }: { batchSize: number; seed?: number; resident?: boolean | 'auto' }) {
+  if (resident !== true && resident !== false && resident !== 'auto') throw new Error(`createBatchSource: resident must be true, false or 'auto', got ${JSON.stringify(resident)}`);
   const residentBytes = 4 * (data.dataset.images.length + (data.split.train.length * data.dataset.images.length) / data.dataset.count);
   const fits = residentBytes <= RESIDENT_BYTES_LIMIT;
   if (resident === true || (resident === 'auto' && fits && tf.getBackend() === 'webgpu')) return createResidentBatchSource(data, { batchSize, seed });

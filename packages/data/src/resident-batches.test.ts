@@ -33,5 +33,6 @@ describe('resident batch source', () => {
     tf.dispose([...Object.values(expected), ...Object.values(got)]);
     for (const source of [copying, resident, resumed]) source.dispose();
     expect(tf.memory().numTensors).toBe(before);
+    expect(() => createBatchSource(data, { batchSize: 16, resident: 'yes' as never })).toThrow(/resident must be true, false or 'auto', got "yes"/);
   });
 });

@@ -67,6 +67,12 @@ describe('Philox4x32-10', () => {
     expect(Array.from(resumed.uniform([5]).dataSync())).toEqual(Array.from(next.dataSync()));
     expect(() => random.gumbel([2, -1])).toThrow(/shape must be an array of non-negative integers, got \[2,-1\]/);
     expect(philoxTensor('normal', [0, 3], [1, 1]).shape).toEqual([0, 3]);
+    expect(() => philoxTensor('cauchy' as never, [2], [1, 1])).toThrow(/distribution must be one of uniform, normal, gumbel, got "cauchy"/);
+    expect(() => philoxValues('normal', 4, [1, -1])).toThrow(/key must be two unsigned 32-bit integers, got \[1,-1\]/);
+    expect(() => philoxValues('normal', 2.5, [1, 1])).toThrow(/count must be a non-negative integer, got 2.5/);
+    const before = tf.memory().numTensors;
+    tf.dispose([philoxTensor('uniform', [3, 3], [4, 4]), philoxTensor('gumbel', [5], [4, 5])]);
+    expect(tf.memory().numTensors, 'draws leave nothing behind').toBe(before);
     expect(random.fork('child').deviceDraws, 'a fork draws where its parent does').toBe(true);
     expect(new SeededRandom(1).fork('child').deviceDraws).toBe(false);
     tf.dispose([drawn, next]);

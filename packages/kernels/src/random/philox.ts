@@ -65,6 +65,8 @@ export function philox4x32(counter: readonly [number, number, number, number], k
  * module comment says. `a`, `b`: lo and hi (uniform) or mean and std (normal); unused for Gumbel.
  */
 export function philoxValues(distribution: PhiloxDistribution, count: number, key: PhiloxKey, a = 0, b = 1): Float32Array {
+  checkDraw(distribution, key, 'philoxValues');
+  if (!Number.isInteger(count) || count < 0) throw new Error(`philoxValues: count must be a non-negative integer, got ${count}`);
   const out = new Float32Array(count);
   const f = Math.fround;
   for (let i = 0; i < count; i++) {
@@ -81,6 +83,15 @@ export function philoxValues(distribution: PhiloxDistribution, count: number, ke
   return out;
 }
 
+const DISTRIBUTIONS: readonly PhiloxDistribution[] = ['uniform', 'normal', 'gumbel'];
+
+function checkDraw(distribution: PhiloxDistribution, key: PhiloxKey, where: string): void {
+  if (!DISTRIBUTIONS.includes(distribution)) throw new Error(`${where}: distribution must be one of ${DISTRIBUTIONS.join(', ')}, got ${JSON.stringify(distribution)}`);
+  if (!Array.isArray(key) || key.length !== 2 || key.some((w) => !Number.isInteger(w) || w < 0 || w >= 2 ** 32)) {
+    throw new Error(`${where}: key must be two unsigned 32-bit integers, got ${JSON.stringify(key)}`);
+  }
+}
+
 function checkShape(shape: number[], where: string): number {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
     throw new Error(`${where}: shape must be an array of non-negative integers, got [${String(shape)}]`);
@@ -93,6 +104,7 @@ function checkShape(shape: number[], where: string): number {
  * upload), on other backends from `philoxValues`.
  */
 export function philoxTensor(distribution: PhiloxDistribution, shape: number[], key: PhiloxKey, a = 0, b = 1): tf.Tensor {
+  checkDraw(distribution, key, 'philoxTensor');
   const count = checkShape(shape, `philox ${distribution}`);
   if (tf.getBackend() === 'webgpu' && count > 0) return drawPhiloxOnWebgpu(distribution, shape, key, a, b);
   return tf.tensor(philoxValues(distribution, count, key, a, b), shape, 'float32');
