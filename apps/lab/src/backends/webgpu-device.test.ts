@@ -26,6 +26,7 @@ describe('WebGPU: random numbers and constants made on the device', () => {
       expect(c.uploads, `${distribution}: uploads`).toBe(0);
       expect(c.dispatches, `${distribution}: dispatches`).toBe(1);
       expect(c.maxDifference, `${distribution}: largest difference from philoxValues`).toBeLessThanOrEqual(limit);
+      expect(c.leaked, `${distribution}: tensors left after disposing the draw`).toBe(0);
     }
     const c = checks.constants;
     expect(c.results).toEqual([[3071.25], [3071.25], [3071.25]]); // sum(x · 1) / 4 + 0 · (−1), x = i mod 7 over 4096
@@ -38,6 +39,11 @@ describe('WebGPU: random numbers and constants made on the device', () => {
     expect(c.intDtype).toBe('int32');
     expect(c.flagValue, 'a shared constant the GPU used reads back on the CPU').toBe(0);
     expect(checks['constants-memory'].leaked, 'tensors left after disposing everything').toBe(0);
+    // A cache of 2 constants given 6: it evicts, every value stays right, and nothing is left after uninstall.
+    const bounds = checks['constants-bounds'];
+    expect(bounds.sums).toEqual([2048, 4096, 6144, 8192, 10240, 12288]);
+    expect(bounds.held).toBe(2);
+    expect(bounds.leakedBuffers, 'data buffers left after disposal and uninstall').toBe(0);
     // The trainer's Adam: three fused dispatches per variable and two for 1 − β^t (8 for two
     // variables, against tfjs' 32), the weights and the checkpoint state as on wasm (bit for bit on lavapipe).
     const a = checks.adam;
@@ -46,5 +52,6 @@ describe('WebGPU: random numbers and constants made on the device', () => {
     expect(a.stateTensors, 'iterations, then m and v of each variable').toBe(5);
     expect(a.dispatchesPerStep).toBeLessThanOrEqual(8);
     expect(a.uploads).toBe(0);
+    expect(a.leaked, 'tensors added by four Adam steps').toBe(0);
   });
 });

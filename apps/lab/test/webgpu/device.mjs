@@ -16,14 +16,15 @@ const maxDifference = (a, b) => a.reduce((m, v, i) => Math.max(m, Math.abs(v - b
 for (const [distribution, a, b] of [['uniform', -2, 3], ['normal', 0.5, 2], ['gumbel', 0, 1]]) {
   const shape = [250, 400];
   const key = [0x12345678, 0x9abcdef0];
+  const tensorsBefore = tf.memory().numTensors;
   const counter = countWebgpuOverhead();
   const drawn = philoxTensor(distribution, shape, key, a, b);
   const counts = counter.mark();
   counter.stop();
   const gpu = await drawn.data();
   const cpu = philoxValues(distribution, 100_000, key, a, b);
-  report(`philox-${distribution}`, { uploads: counts.uploads, dispatches: counts.dispatches, shape: drawn.shape, maxDifference: maxDifference(gpu, cpu), finite: gpu.every(Number.isFinite) });
   drawn.dispose();
+  report(`philox-${distribution}`, { uploads: counts.uploads, dispatches: counts.dispatches, shape: drawn.shape, maxDifference: maxDifference(gpu, cpu), finite: gpu.every(Number.isFinite), leaked: tf.memory().numTensors - tensorsBefore });
 }
 
 // Constants: filled, not uploaded; the same constant made again shares the first one's data.
@@ -70,6 +71,25 @@ report('constants', {
 tf.dispose([x, half, again, negativeZero, zero, ints, intOnes, intSum, used, flag]);
 report('constants-memory', { leaked: tf.memory().numTensors - before });
 
+// The cache's bounds and its removal: reinstalled to keep 2 constants, 6 distinct scalars each
+// used on the GPU evict 4; every value stays right, and after disposal and uninstall no data
+// buffer is left behind, in the engine or the backend.
+constants.uninstall();
+const buffersBefore = tf.memory().numDataBuffers;
+const small = installWebgpuConstants({ maxConstants: 2 });
+const scalars = [1, 2, 3, 4, 5, 6].map((v) => tf.scalar(v / 8));
+const sumTensors = scalars.map((t) => tf.tidy(() => tf.sum(tf.mul(x2048(), t))));
+const sums = await Promise.all(sumTensors.map((t) => t.data()));
+tf.dispose(sumTensors);
+const heldWhileUsed = small.stats.cachedConstants;
+tf.dispose(scalars);
+small.uninstall();
+report('constants-bounds', { sums: sums.map((v) => v[0]), held: heldWhileUsed, leakedBuffers: tf.memory().numDataBuffers - buffersBefore });
+installWebgpuConstants(); // as initBackend left it
+function x2048() {
+  return tf.fill([2048], 8); // Σ 8 · v/8 over 2048 elements = 2048 · v
+}
+
 // Adam: 5 steps of the trainer's optimizer on two variables with fixed gradients, on wasm and
 // then on WebGPU (three fused dispatches per variable there); the last 4 are counted.
 async function adamSteps(backend) {
@@ -82,7 +102,9 @@ async function adamSteps(backend) {
   const apply = (step) => optimizer.applyGradients(weights.map((w, i) => ({ name: w.name, tensor: step[i] })));
   apply(gradients[0]); // creates m and v
   const counter = backend === 'webgpu' ? countWebgpuOverhead() : undefined;
+  const tensorsBefore = tf.memory().numTensors;
   for (const step of gradients.slice(1)) apply(step);
+  const leaked = tf.memory().numTensors - tensorsBefore; // each step replaces m, v and θ: no new tensors
   const counts = counter?.mark();
   counter?.stop();
   const values = await Promise.all(weights.map((w) => w.data()));
@@ -90,7 +112,7 @@ async function adamSteps(backend) {
   const moments = await Promise.all((await optimizer.getWeights()).map((w) => w.tensor.data()));
   tf.dispose([...weights, ...gradients.flat()]);
   optimizer.dispose();
-  return { values, moments, counts };
+  return { values, moments, counts, leaked };
 }
 const onWasm = await adamSteps('wasm');
 const onWebgpu = await adamSteps('webgpu');
@@ -101,4 +123,5 @@ report('adam', {
   stateTensors: onWebgpu.moments.length,
   dispatchesPerStep: onWebgpu.counts.dispatches / 4,
   uploads: onWebgpu.counts.uploads,
+  leaked: onWebgpu.leaked,
 });
