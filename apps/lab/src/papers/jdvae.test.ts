@@ -13,7 +13,7 @@ import { PNG } from 'pngjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runSwap } from '../commands/swap';
 import { loadModelRegistry } from '../registry/model-registry';
-import { drawFigure } from '../reproduce/figures';
+import { drawFigure, drawnTitle } from '../reproduce/figures';
 import { checkDeclaration } from '../reproduce/runner';
 import { trainModelRun } from '../runs/model-run';
 import { jdvaePaper } from './jdvae';
@@ -52,5 +52,16 @@ describe('paper 001 (JDVAE) declaration', () => {
     const png = PNG.sync.read(readFileSync(file));
     const one = PNG.sync.read(readFileSync(swaps[0]));
     expect(png.width).toBeGreaterThan(one.width); // I_g, I_w and two columns per model
+
+    // A budget that trained only some models: the comparison draws those, naming the others.
+    const partial = join(runsDir, 'partial.png');
+    const figure = { id: 'swaps', title: 'swaps', kind: 'swap-comparison' as const, dataset: 'faces', models: ['pa1', 'pa2', 'ccvae'], label: 'Eyeglasses' };
+    expect(await drawFigure(figure, { registry, dir: runsDir, data, file: partial })).toEqual({ omitted: ['pa2'] });
+    expect(PNG.sync.read(readFileSync(partial)).width).toBe(png.width);
+    const onlyPa1 = await drawFigure(figure, { registry, dir: runsDir, data, file: partial, ready: async (model) => model === 'pa1' });
+    expect(onlyPa1.omitted).toEqual(['pa2', 'ccvae']);
+    expect(PNG.sync.read(readFileSync(partial)).width).toBeLessThan(png.width);
+    expect(drawnTitle(figure, onlyPa1.omitted)).toBe('swaps (not drawn, no finished run: pa2, ccvae)');
+    await expect(drawFigure({ ...figure, models: ['pa2', 'm2'] }, { registry, dir: runsDir, data, file: partial })).rejects.toThrow(/none of pa2, m2 has a finished run/);
   });
 });

@@ -62,6 +62,20 @@ export const jdvaePaper: PaperDeclaration = {
       tables: ['table1', 'style'],
       figures: ['reconstructions-pa1', 'transfer-pa1'],
     },
+    extended: {
+      description:
+        "the long budget three times longer again (9000 steps of batch 32, decay over the second half), the same networks: does more training alone make the added glasses visible? Run for PA1 beside `extended-wide` at the same compute (`disentangle reproduce jdvae --budget extended --models pa1`); the baselines at this budget are still to run",
+      training: { ...FULL_TRAINING, steps: 9000 },
+      judge: { steps: 1000, count: 4000 },
+      priority: ['pa1', 'pa2', 'm2', 'ccvae2', 'ccvae', 'pa1-no-tokens', 'pa1-no-adain'],
+    },
+    'extended-wide': {
+      description:
+        "the decoder twice as wide (Fig. 1's 4×4 map of 128 channels, then 64 → 32 → 16, closer to the paper's 512-channel one) for 4500 steps, about the compute of `extended` (a step costs 1.9×): does capacity rather than steps make the added glasses visible? Run for PA1 (`disentangle reproduce jdvae --budget extended-wide --models pa1`); the baselines at this budget are still to run",
+      training: { ...FULL_TRAINING, steps: 4500, options: { decoderChannels: [128, 64, 32, 16] } },
+      judge: { steps: 1000, count: 4000 },
+      priority: ['pa1', 'pa2', 'm2', 'ccvae2', 'ccvae', 'pa1-no-tokens', 'pa1-no-adain'],
+    },
     quick: {
       description: 'a smoke test of the whole pipeline in minutes (small nets, 60 steps); not results',
       training: {

@@ -1,6 +1,7 @@
 /** Draws a declaration's figure from the trained runs of its models (reopened from their checkpoints). */
 import type { PreparedData } from '@disentangle/data';
 import { evenlySpaced, requireCapability, switchReferenceFor } from '@disentangle/metrics';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { examplesWith, writeReconstructions, writeSamples, writeSwitches, writeTransfer, writeVariety, writeVarietyComparison } from '../figures/image-figures';
 import { resolveLabel, samplePatterns } from '../figures/label-patterns';
@@ -14,7 +15,38 @@ import type { ModelRegistry } from '../registry/model-registry';
 import { openModelRun, type OpenedRun } from '../runs/model-run';
 import type { FigureDeclaration } from './declaration';
 
-export async function drawFigure(figure: FigureDeclaration, { registry, dir, data, file }: { registry: ModelRegistry; dir: string; data: PreparedData; file: string }): Promise<void> {
+/** The kinds that put several models side by side; they draw the models whose runs are ready. */
+const COMPARISONS = new Set<FigureDeclaration['kind']>(['swap-comparison', 'flip-comparison', 'variety-comparison']);
+
+export interface FigureContext {
+  registry: ModelRegistry;
+  dir: string;
+  data: PreparedData;
+  file: string;
+  /** Whether a model's run may be drawn (the runner: finished at its budget). Default: its run exists. */
+  ready?: (model: string) => Promise<boolean>;
+}
+
+/**
+ * Draws the figure into `file`. A comparison draws the models whose runs are ready (a budget
+ * may train only some, and its tables then report only those) and returns the others as
+ * `omitted`; with none ready it throws, as a one-model figure does when its run is missing.
+ */
+export async function drawFigure(figure: FigureDeclaration, context: FigureContext): Promise<{ omitted: string[] }> {
+  const ready = context.ready ?? (async (model: string) => existsSync(join(context.dir, `${figure.dataset}-${model}`)));
+  const omitted: string[] = [];
+  if (COMPARISONS.has(figure.kind)) for (const model of figure.models) if (!(await ready(model))) omitted.push(model);
+  if (omitted.length === figure.models.length) throw new Error(`none of ${figure.models.join(', ')} has a finished run on ${figure.dataset} in ${context.dir}`);
+  await drawInto(figure, figure.models.filter((model) => !omitted.includes(model)), context);
+  return { omitted };
+}
+
+/** The title a report gives a drawn figure: the declaration's, naming the models it could not draw. */
+export function drawnTitle(figure: FigureDeclaration, omitted: string[]): string {
+  return omitted.length === 0 ? figure.title : `${figure.title} (not drawn, no finished run: ${omitted.join(', ')})`;
+}
+
+async function drawInto(figure: FigureDeclaration, names: string[], { registry, dir, data, file }: FigureContext): Promise<void> {
   const opened: OpenedRun[] = [];
   const open = async (model: string) => {
     const run = await openModelRun(join(dir, `${figure.dataset}-${model}`), registry, { loadData: false });
@@ -26,7 +58,7 @@ export async function drawFigure(figure: FigureDeclaration, { registry, dir, dat
   try {
     if (figure.kind === 'flip-comparison') {
       const models = [];
-      for (const name of figure.models) {
+      for (const name of names) {
         const { model } = await open(name);
         models.push({ name, model, reference: await switchReferenceFor(requireCapability(model, 'switchAttributes'), data) });
       }
@@ -34,13 +66,13 @@ export async function drawFigure(figure: FigureDeclaration, { registry, dir, dat
     }
     if (figure.kind === 'swap-comparison') {
       const models = [];
-      for (const name of figure.models) models.push({ name, model: (await open(name)).model });
+      for (const name of names) models.push({ name, model: (await open(name)).model });
       const { withLabel, without } = swapPairs(data, label, 5);
       return await writeSwapComparison(file, models, data, withLabel, without, label, { title: figure.title });
     }
     if (figure.kind === 'variety-comparison') {
       const models = [];
-      for (const name of figure.models) {
+      for (const name of names) {
         const { model } = await open(name);
         models.push({ name, model, reference: await switchReferenceFor(requireCapability(model, 'switchAttributes'), data) });
       }
@@ -49,7 +81,7 @@ export async function drawFigure(figure: FigureDeclaration, { registry, dir, dat
       await writeVarietyComparison(file, models, data, index, label, { title: figure.title });
       return;
     }
-    const { entry, model } = await open(figure.models[0]);
+    const { entry, model } = await open(names[0]);
     switch (figure.kind) {
       case 'reconstructions':
         return await writeReconstructions(file, model, data, test, { title: figure.title });

@@ -20,7 +20,7 @@ import { cellBudget, cellMetrics, cellRunPath, finished, metricKey, planReproduc
 import { createDataSource, runCell, type CellNumber, type CellRun } from './cell-run';
 import type { ClaimResult } from './claims';
 import type { Budget, PaperDeclaration } from './declaration';
-import { drawFigure } from './figures';
+import { drawFigure, drawnTitle } from './figures';
 import { renderReport } from './report';
 import { assembleTables, type TableResult } from './tables';
 
@@ -113,8 +113,9 @@ export async function reproducePaper(o: ReproduceOptions): Promise<{ dir: string
   for (const figure of figures) {
     const file = join(dir, 'figures', `${figure.id}.png`);
     try {
-      await drawFigure(figure, { registry, dir, data: await source.dataOf(figure.dataset), file });
-      drawn.push({ id: figure.id, file: `figures/${figure.id}.png`, title: figure.title });
+      const ready = (model: string) => finished(cellRunPath(dir, { dataset: figure.dataset, model }), cellBudget(budget, figure.dataset, model).steps);
+      const { omitted } = await drawFigure(figure, { registry, dir, data: await source.dataOf(figure.dataset), file, ready });
+      drawn.push({ id: figure.id, file: `figures/${figure.id}.png`, title: drawnTitle(figure, omitted) });
       log(`figure ${figure.id}: ${file}`);
     } catch (error) {
       log(`figure ${figure.id}: failed — ${(error as Error).message}`);

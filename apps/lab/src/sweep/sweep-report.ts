@@ -14,7 +14,7 @@ import type { ModelRegistry } from '../registry/model-registry';
 import { cellBudget, cellMetrics, cellRunPath, finished, metricKey, numberKey, planReproduction } from '../reproduce/cells';
 import { createDataSource, EVALUATION_FILE, trainingSeconds, type CellNumber, type CellRun } from '../reproduce/cell-run';
 import type { PaperDeclaration } from '../reproduce/declaration';
-import { drawFigure } from '../reproduce/figures';
+import { drawFigure, drawnTitle } from '../reproduce/figures';
 import { renderReport } from '../reproduce/report';
 import { machineDescription, type Reproduction } from '../reproduce/runner';
 import { assembleTables } from '../reproduce/tables';
@@ -148,8 +148,10 @@ export async function reportSweep(o: SweepReportOptions): Promise<{ report: stri
   for (const figure of plan.figures) {
     const file = join(dir, 'figures', `${figure.id}.png`);
     try {
-      await drawFigure(figure, { registry, dir: seedDir(o.store, paper.id, o.budget, o.seeds[0]), data: await source.dataOf(figure.dataset), file });
-      drawn.push({ id: figure.id, file: `figures/${figure.id}.png`, title: `${figure.title} (seed ${o.seeds[0]})` });
+      const seedRuns = seedDir(o.store, paper.id, o.budget, o.seeds[0]);
+      const ready = (model: string) => finished(cellRunPath(seedRuns, { dataset: figure.dataset, model }), cellBudget(plan.budget, figure.dataset, model).steps);
+      const { omitted } = await drawFigure(figure, { registry, dir: seedRuns, data: await source.dataOf(figure.dataset), file, ready });
+      drawn.push({ id: figure.id, file: `figures/${figure.id}.png`, title: `${drawnTitle(figure, omitted)} (seed ${o.seeds[0]})` });
     } catch (error) {
       log(`figure ${figure.id}: failed — ${(error as Error).message}`);
     }
